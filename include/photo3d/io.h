@@ -1,0 +1,72 @@
+/* Reading and writing photos, depth/disparity maps and arrays; resizing; the
+ * reference's depth normalisation. Decoding is done by libjpeg-turbo and
+ * libpng; every writer is atomic (temporary file, then rename). */
+#ifndef PHOTO3D_IO_H
+#define PHOTO3D_IO_H
+
+#include "photo3d/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Photo: JPEG or PNG (8/16-bit, gray/RGB/RGBA; recognised by content). The
+ * result is always 3-channel 8-bit RGB; alpha is dropped; 16-bit samples are
+ * rounded to 8 bits; img->gray is set when R == G == B everywhere. */
+int p3d_image_load(p3d_ctx *ctx, const char *path, p3d_image *img);
+/* PNG writer for 1, 3 or 4 channel 8-bit images. */
+int p3d_image_save_png(p3d_ctx *ctx, const char *path, const p3d_image *img);
+
+/* N-dimensional float32 array (as read from / written to .npy). */
+#define P3D_ARRAY_MAXDIM 4
+typedef struct p3d_array {
+    int ndim;
+    long shape[P3D_ARRAY_MAXDIM];
+    float *data; /* C order, owned */
+} p3d_array;
+void p3d_array_free(p3d_array *a);
+/* .npy of float32/float64/uint8/uint16 (and other integer types), either
+ * endianness, C or Fortran order, up to 4 dimensions; converted to float32. */
+int p3d_npy_load(p3d_ctx *ctx, const char *path, p3d_array *a);
+int p3d_npy_save(p3d_ctx *ctx, const char *path, const p3d_array *a);
+
+/* Depth/disparity map: .npy of shape (H,W) or (H,W,1), 8/16-bit gray PNG (raw
+ * values 0..255 / 0..65535), or PFM (Middlebury; +-inf kept as given). */
+int p3d_map_load(p3d_ctx *ctx, const char *path, p3d_map *map);
+int p3d_map_save_npy(p3d_ctx *ctx, const char *path, const p3d_map *map);
+int p3d_map_save_pfm(p3d_ctx *ctx, const char *path, const p3d_map *map);
+/* 16-bit PNG of a linear min-max rescale (as the reference writes its .png). */
+int p3d_map_save_png16(p3d_ctx *ctx, const char *path, const p3d_map *map);
+
+typedef enum {
+    P3D_RESIZE_AREA,   /* OpenCV INTER_AREA: exact area average down, its linear scheme up */
+    P3D_RESIZE_LINEAR, /* bilinear, half-pixel centres, edge clamp */
+    P3D_RESIZE_CUBIC   /* bicubic a = -0.75 (OpenCV INTER_CUBIC), half-pixel centres, edge clamp */
+} p3d_resize_mode;
+int p3d_image_resize(p3d_ctx *ctx, const p3d_image *src, int width, int height,
+                     p3d_resize_mode mode, p3d_image *dst);
+int p3d_map_resize(p3d_ctx *ctx, const p3d_map *src, int width, int height,
+                   p3d_resize_mode mode, p3d_map *dst);
+
+/* The working size of the reference: the longer side of (w, h) becomes
+ * longer_side (truncating the other), e.g. 640x640 -> 960x960. */
+void p3d_working_size(int w, int h, int longer_side, int *out_w, int *out_h);
+
+typedef enum {
+    P3D_DEPTH_KIND_DISPARITY, /* larger = nearer (MiDaS output, the reference's .npy) */
+    P3D_DEPTH_KIND_DEPTH      /* distance; converted to disparity 1/d first */
+} p3d_depth_kind;
+
+/* The reference's depth read path (ALGORITHM.md 2.4): d -= min(d);
+ * 3x3 box blur (reflect-101) of d/max * max; rescale so max = 3.0;
+ * skimage-style bilinear resize to width x height (anti-aliased when
+ * shrinking); depth = 1 / max(d, 0.05). Values that are not finite (or, for
+ * P3D_DEPTH_KIND_DEPTH, not positive) are unknown and take the farthest
+ * value of the map. Output depth lies in [1/3, 20]. */
+int p3d_depth_from_map(p3d_ctx *ctx, const p3d_map *raw, p3d_depth_kind kind, int width,
+                       int height, p3d_map *depth);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
