@@ -30,6 +30,12 @@ typedef struct p3d_mesh {
 
 void p3d_mesh_free(p3d_mesh *mesh);
 
+/* PLY: binary little-endian (default, fast) or the reference's exact ascii
+ * layout (header comments H, W, hFov, vFov; x y z red green blue alpha;
+ * faces "3 a b c"), which the reference's read_ply loads. Both are read back. */
+int p3d_mesh_save_ply(p3d_ctx *ctx, const char *path, const p3d_mesh *mesh, int ascii);
+int p3d_mesh_load_ply(p3d_ctx *ctx, const char *path, p3d_mesh *mesh);
+
 #ifdef __cplusplus
 }
 #endif
