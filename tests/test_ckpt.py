@@ -263,6 +263,9 @@ def test_refusals(tmp):
     p = os.path.join(tmp, "offset-zip.pth")
     rezip(zipped, p, replace=("/data.pkl", lambda d: d.replace(b"QK\x00", b"QK\xff", 1)))
     expect_refusal(p, "tensor lies outside its storage", "offset zip")
+    p = os.path.join(tmp, "duplicate-legacy.pth")
+    open(p, "wb").write(data.replace(b"X\x03\x00\x00\x00f16", b"X\x03\x00\x00\x00f64"))
+    expect_refusal(p, "state_dict entry 'f64': the key appears twice", "duplicate key")
     p = os.path.join(tmp, "count-legacy.pth")
     keys_end = data.rindex(b"e.") + 2
     open(p, "wb").write(data[:keys_end] + b"\x07" + data[keys_end + 1:])
