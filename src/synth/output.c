@@ -23,9 +23,12 @@ static int make_dirs(p3d_ctx *ctx, const char *dir)
             continue;
         *p = 0;
         struct stat st;
-        if (mkdir(path, 0777) != 0 && !(errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-            return p3d_fail(ctx, P3D_E_IO, "%s: cannot create directory: %s", path,
-                            errno == EEXIST ? "a file is in the way" : strerror(errno));
+        if (stat(path, &st) == 0) {
+            if (!S_ISDIR(st.st_mode))
+                return p3d_fail(ctx, P3D_E_IO, "%s: cannot create directory: a file is in the way", path);
+        } else if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            return p3d_fail(ctx, P3D_E_IO, "%s: cannot create directory: %s", path, strerror(errno));
+        }
         *p = saved;
         if (saved == 0)
             return P3D_OK;
