@@ -61,6 +61,8 @@ expect_err "pose 2: camera centre .* is inside the ball"
 expect_exit 2 "$P3D_BIN" synth --seed -1 "$T/bad"
 expect_err "--seed"
 expect_exit 2 "$P3D_BIN" synth
+expect_exit 2 "$P3D_BIN" synth --quiet --size 32x32 ""
+expect_err "output directory name is empty"
 expect_exit 2 "$P3D_BIN" synth "$T/bad" "$T/bad2"
 [ ! -e "$T/bad" ] && [ ! -e "$T/bad2" ] && ok || bad "a usage error left $T/bad behind"
 

@@ -15,6 +15,8 @@
 static int make_dirs(p3d_ctx *ctx, const char *dir)
 {
     char path[4096];
+    if (!dir[0])
+        return p3d_fail(ctx, P3D_E_USAGE, "the output directory name is empty");
     if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
         return p3d_fail(ctx, P3D_E_USAGE, "%s: path too long", dir);
     for (char *p = path + 1;; p++) {
