@@ -7,6 +7,7 @@
 #include "synth_files.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -59,8 +60,9 @@ static int write_view(p3d_ctx *ctx, const p3d_synth_scene *s, const char *dir, c
     if (!rc && !(rc = join(ctx, path, sizeof path, dir, depth_name)))
         rc = synth_save_npy(ctx, path, &depth);
     if (!rc && disparity_name && !(rc = join(ctx, path, sizeof path, dir, disparity_name))) {
+        /* Middlebury marks "no surface" with inf; the closed room never leaves one. */
         for (size_t k = 0; k < (size_t)depth.width * depth.height; k++)
-            depth.data[k] = 1.0f / depth.data[k]; /* inf depth (never in a closed room) -> 0 */
+            depth.data[k] = isfinite(depth.data[k]) ? 1.0f / depth.data[k] : INFINITY;
         rc = synth_save_pfm(ctx, path, &depth);
     }
     p3d_image_free(&rgb);
