@@ -13,15 +13,15 @@
 static const cli_opt synth_opts[] = {
     {"size", "WxH", "image size, 16x16 .. 8192x8192 (default 640x480)", 0},
     {"seed", "N", "scene variation: positions, sizes, colours, textures (default 1)", 0},
-    {"pose", "tx,ty,tz", "camera centre of a ground-truth view, scene units, X right, Y down, Z forward "
-                         "(default: -0.15,0,0  0.15,0,0  0,0,0.3)", 1},
+    {"pose", "tx,ty,tz", "camera centre of a ground-truth view (X right, Y down, Z forward; "
+                         "default -0.15,0,0 0.15,0,0 0,0,0.3)", 1},
     {0},
 };
 
 static const cli_spec synth_spec = {
     "synth", "OUT_DIR",
     "Renders a procedurally textured room (brick wall, tiled floor, ball on a pedestal in front of a\n"
-    "crate, column, block, globe; depths about 2.3 to 8 units) with photo3d's camera model\n"
+    "crate, column, block, globe; depths about 2.2 to 8 units) with photo3d's camera model\n"
     "(focal length max(W,H), principal point (W/2, H/2)). Writes into OUT_DIR: image.png, depth.npy\n"
     "(Z, float32), disparity.pfm (1/Z), view_K.png and view_K_depth.npy for the K-th --pose, and\n"
     "scene.json (camera, objects, poses). The same seed always gives the same bytes.",

@@ -1,6 +1,6 @@
 /* The synthetic scene: a room closed by a brick back wall and a tiled floor,
  * with a ball on a pedestal in front of a crate, a column, a block and a
- * globe at depths between about 2.3 and 8 units, arranged so that small
+ * globe at depths between about 2.2 and 8 units, arranged so that small
  * camera moves (ALGORITHM.md 9: the reference's videos move a few percent
  * of the scene depth) open disocclusions tens of pixels wide. The seed
  * jitters positions, sizes, colours and textures; the layout (who occludes
