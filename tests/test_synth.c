@@ -1,6 +1,6 @@
 /* The synthetic scene (src/synth): camera model, determinism, exact depths
  * against independent closed-form intersections, reprojection between views,
- * disocclusions, pose checks and the written files. Renders at 320x240
+ * disocclusions (depth-map estimate and exact mask), pose checks and the written files. Renders at 320x240
  * (f = 320, cx = 160, cy = 120) to stay fast. */
 #include "photo3d/synth.h"
 #include "testlib.h"
@@ -206,9 +206,43 @@ static void test_reprojection(const p3d_synth_scene *s, const p3d_image *src, co
                 hidden++;
         }
     CHECK(hidden > 1000);
-    fprintf(stderr, "reprojection: %ld wall pixels compared, %ld disoccluded pixels\n", compared, hidden);
+
+    /* The exact mask agrees with that depth-map estimate but for a few silhouette pixels; the
+     * columns whose wall point lies beyond the source's right edge (j + 10 >= 320) are outside. */
+    p3d_image mask;
+    CHECK_INT(p3d_synth_visibility(&ctx, s, pose, &mask), P3D_OK);
+    long masked = 0, disagree = 0, outside = 0, wrong = 0;
+    for (int i = 0; i < H; i++)
+        for (int j = 0; j < W; j++) {
+            uint8_t m = mask.data[(size_t)i * W + j];
+            double z = depth_at(&dd, i, j);
+            int js = (int)floor(j + 0.5 + s->camera.fx * pose[0] / z);
+            int estimate = js >= 0 && js < W && depth_at(sd, i, js) < z * 0.97;
+            masked += m == P3D_SYNTH_HIDDEN_IN_SOURCE;
+            disagree += estimate != (m == P3D_SYNTH_HIDDEN_IN_SOURCE);
+            outside += m == P3D_SYNTH_OUTSIDE_SOURCE;
+            if (j >= W - 10 && z == 8.0f)
+                wrong += m != P3D_SYNTH_OUTSIDE_SOURCE;
+            if (j < W - 11 && i > 0 && i < H - 1 && j > 0 && amid_wall(&dd, i, j) && amid_wall(sd, i, j + 10))
+                wrong += m != P3D_SYNTH_SEEN_IN_SOURCE;
+        }
+    CHECK_INT(wrong, 0);
+    CHECK(disagree < masked / 20);
+    CHECK(outside >= 10 * 100);
+    fprintf(stderr, "reprojection: %ld wall pixels compared, %ld disoccluded pixels (depth test), %ld (exact), "
+                    "%ld disagree, %ld outside\n", compared, hidden, masked, disagree, outside);
+    p3d_image_free(&mask);
     p3d_image_free(&dst);
     p3d_map_free(&dd);
+
+    /* From the source camera itself every pixel is seen. */
+    const double origin[3] = {0, 0, 0};
+    CHECK_INT(p3d_synth_visibility(&ctx, s, origin, &mask), P3D_OK);
+    long not_seen = 0;
+    for (size_t k = 0; k < (size_t)W * H; k++)
+        not_seen += mask.data[k] != P3D_SYNTH_SEEN_IN_SOURCE;
+    CHECK_INT(not_seen, 0);
+    p3d_image_free(&mask);
 
     const double forward[3] = {0, 0, 0.3};
     CHECK_INT(p3d_synth_render(&ctx, s, forward, &dst, &dd), P3D_OK);
@@ -268,6 +302,7 @@ static void test_files(void)
     CHECK_INT(file_size(dir, "disparity.pfm"), 14 + 64 * 48 * 4);
     CHECK(file_size(dir, "image.png") > 100);
     CHECK(file_size(dir, "view_1.png") > 100);
+    CHECK(file_size(dir, "view_1_hidden.png") > 50);
     CHECK(file_size(dir, "scene.json") > 500);
     CHECK_INT(file_size(dir, "view_2.png"), -1);
 

@@ -10,11 +10,11 @@ expect_out "--pose tx,ty,tz"
 expect_exit 0 "$P3D_BIN" synth --quiet --size 96x64 --seed 3 "$T/a"
 expect_exit 0 "$P3D_BIN" synth --quiet --size 96x64 --seed 3 "$T/b"
 expect_exit 0 "$P3D_BIN" synth --quiet --size 96x64 --seed 4 "$T/c"
-for f in image.png depth.npy disparity.pfm scene.json view_1.png view_1_depth.npy view_2.png \
-         view_2_depth.npy view_3.png view_3_depth.npy; do
+for f in image.png depth.npy disparity.pfm scene.json view_1.png view_1_depth.npy view_1_hidden.png \
+         view_2.png view_2_depth.npy view_2_hidden.png view_3.png view_3_depth.npy view_3_hidden.png; do
   if cmp -s "$T/a/$f" "$T/b/$f"; then ok; else bad "$f differs between two runs with seed 3"; fi
 done
-[ "$(ls "$T/a" | wc -l)" -eq 10 ] && ok || bad "expected 10 files, got: $(ls "$T/a")"
+[ "$(ls "$T/a" | wc -l)" -eq 13 ] && ok || bad "expected 13 files, got: $(ls "$T/a")"
 if cmp -s "$T/a/image.png" "$T/c/image.png"; then bad "seeds 3 and 4 give the same image"; else ok; fi
 grep -q '"seed": 3' "$T/a/scene.json" && ok || bad "scene.json lacks the seed"
 
@@ -42,6 +42,14 @@ assert len(scene["objects"]) >= 6
 # The forward view (tz = 0.3): the wall is 0.3 nearer.
 assert abs(np.load(f"{a}/view_3_depth.npy").max() - 7.7) < 1e-5
 assert json.load(open(f"{d}/scene.json"))["views"][1]["centre"] == [0, -0.05, 0.2]
+assert scene["views"][0]["hidden"] == "view_1_hidden.png" and "255" in scene["hidden_mask"]
+try:
+    from PIL import Image
+    mask = np.asarray(Image.open(f"{a}/view_1_hidden.png"))
+    assert mask.shape == (64, 96) and set(np.unique(mask)) <= {0, 128, 255}, np.unique(mask)
+    assert (mask == 255).sum() > 20 and (mask == 0).sum() > 64 * 96 / 2
+except ImportError:
+    pass
 PY
 fi
 

@@ -85,9 +85,21 @@ int p3d_synth_pose_check(p3d_ctx *ctx, const p3d_synth_scene *s, const double ce
 int p3d_synth_render(p3d_ctx *ctx, const p3d_synth_scene *s, const double centre[3],
                      p3d_image *rgb, p3d_map *depth);
 
+/* Values of the disocclusion mask. */
+#define P3D_SYNTH_SEEN_IN_SOURCE 0     /* the source view shows this surface point too */
+#define P3D_SYNTH_OUTSIDE_SOURCE 128   /* the point projects outside the source frame */
+#define P3D_SYNTH_HIDDEN_IN_SOURCE 255 /* inside the source frame but occluded there */
+
+/* For the view from `centre`: per pixel, whether the surface point its centre
+ * ray hits is seen by the source camera (at the origin), decided by an exact
+ * segment test. mask (1 channel) is allocated here; the caller frees it. */
+int p3d_synth_visibility(p3d_ctx *ctx, const p3d_synth_scene *s, const double centre[3],
+                         p3d_image *mask);
+
 /* Renders the source view and one view per pose and writes into dir (created
- * if missing): image.png, depth.npy, disparity.pfm, view_K.png and
- * view_K_depth.npy for K = 1..npose, scene.json. Poses are checked before
+ * if missing): image.png, depth.npy, disparity.pfm, view_K.png,
+ * view_K_depth.npy and view_K_hidden.png (the visibility mask) for
+ * K = 1..npose, scene.json. Poses are checked before
  * anything is written. */
 int p3d_synth_write(p3d_ctx *ctx, const p3d_synth_scene *s, const char *dir,
                     const double (*poses)[3], int npose);

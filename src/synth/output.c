@@ -1,6 +1,7 @@
 /* Writes a synthetic scene's files: the source view (image.png, depth.npy,
  * disparity.pfm), one ground-truth view per camera pose (view_K.png,
- * view_K_depth.npy) and scene.json. Every pose is validated before the first
+ * view_K_depth.npy, view_K_hidden.png: what the source does not see) and
+ * scene.json. Every pose is validated before the first
  * file is written; every file is written atomically. */
 #include "photo3d/synth.h"
 #include "scene_json.h"
@@ -70,6 +71,20 @@ static int write_view(p3d_ctx *ctx, const p3d_synth_scene *s, const char *dir, c
     return rc;
 }
 
+static int write_visibility(p3d_ctx *ctx, const p3d_synth_scene *s, const char *dir,
+                            const double centre[3], const char *mask_name)
+{
+    p3d_image mask;
+    char path[4096];
+    int rc = p3d_synth_visibility(ctx, s, centre, &mask);
+    if (rc)
+        return rc;
+    if (!(rc = join(ctx, path, sizeof path, dir, mask_name)))
+        rc = synth_save_png(ctx, path, &mask);
+    p3d_image_free(&mask);
+    return rc;
+}
+
 int p3d_synth_write(p3d_ctx *ctx, const p3d_synth_scene *s, const char *dir,
                     const double (*poses)[3], int npose)
 {
@@ -87,10 +102,12 @@ int p3d_synth_write(p3d_ctx *ctx, const p3d_synth_scene *s, const char *dir,
         return rc;
     for (int k = 0; k < npose; k++) {
         p3d_report(ctx, "synth: rendering views", k + 1, npose + 1);
-        char image_name[64], depth_name[64];
+        char image_name[64], depth_name[64], mask_name[64];
         snprintf(image_name, sizeof image_name, "view_%d.png", k + 1);
         snprintf(depth_name, sizeof depth_name, "view_%d_depth.npy", k + 1);
-        if ((rc = write_view(ctx, s, dir, poses[k], image_name, depth_name, NULL)))
+        snprintf(mask_name, sizeof mask_name, "view_%d_hidden.png", k + 1);
+        if ((rc = write_view(ctx, s, dir, poses[k], image_name, depth_name, NULL)) ||
+            (rc = write_visibility(ctx, s, dir, poses[k], mask_name)))
             return rc;
     }
     p3d_report(ctx, "synth: rendering views", npose + 1, npose + 1);

@@ -1,6 +1,7 @@
 /* scene.json: everything needed to use the synthetic scene as ground truth
  * (size, seed, camera and its pixel convention, light, objects with shape,
- * placement, texture) plus a one-paragraph description for people. Scene
+ * placement, texture), the views' files, the legend of the disocclusion
+ * masks, and a one-paragraph description for people. Scene
  * parameters are short decimals by construction (scene.c); %.10g prints them
  * to well below a pixel's precision. */
 #include "scene_json.h"
@@ -87,13 +88,16 @@ int synth_write_json(p3d_ctx *ctx, const char *path, const p3d_synth_scene *s,
         object_json(f, &s->objects[k]);
         fprintf(f, "%s\n", k + 1 < s->nobjects ? "," : "");
     }
-    fprintf(f, "  ],\n  \"source\": {\"centre\": [0, 0, 0], \"image\": \"image.png\", \"depth\": \"depth.npy\", "
+    fprintf(f, "  ],\n  \"hidden_mask\": {\"%d\": \"the source view sees this surface point\", \"%d\": "
+               "\"outside the source frame\", \"%d\": \"occluded in the source view (disocclusion)\"},\n",
+            P3D_SYNTH_SEEN_IN_SOURCE, P3D_SYNTH_OUTSIDE_SOURCE, P3D_SYNTH_HIDDEN_IN_SOURCE);
+    fprintf(f, "  \"source\": {\"centre\": [0, 0, 0], \"image\": \"image.png\", \"depth\": \"depth.npy\", "
                "\"disparity\": \"disparity.pfm\"},\n  \"views\": [\n");
     for (int k = 0; k < npose; k++) {
         fprintf(f, "    {");
         vec3(f, "centre", poses[k]);
-        fprintf(f, ", \"image\": \"view_%d.png\", \"depth\": \"view_%d_depth.npy\"}%s\n", k + 1, k + 1,
-                k + 1 < npose ? "," : "");
+        fprintf(f, ", \"image\": \"view_%d.png\", \"depth\": \"view_%d_depth.npy\", "
+                   "\"hidden\": \"view_%d_hidden.png\"}%s\n", k + 1, k + 1, k + 1, k + 1 < npose ? "," : "");
     }
     fprintf(f, "  ]\n}\n");
     return p3d_atomic_commit(ctx, &af);

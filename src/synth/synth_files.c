@@ -1,4 +1,4 @@
-/* Minimal atomic writers for the synth outputs: 8-bit RGB PNG (libpng),
+/* Minimal atomic writers for the synth outputs: 8-bit gray or RGB PNG (libpng),
  * float32 .npy (format version 1.0) and Middlebury PFM (little-endian,
  * bottom row first). Stop-gap until the io stage provides them. */
 #include "synth_files.h"
@@ -22,11 +22,12 @@ static int write_png_rows(FILE *fp, const p3d_image *img)
         return -1;
     }
     png_init_io(png, fp);
-    png_set_IHDR(png, info, img->width, img->height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+    png_set_IHDR(png, info, img->width, img->height, 8,
+                 img->channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
     for (int i = 0; i < img->height; i++)
-        png_write_row(png, img->data + (size_t)i * img->width * 3);
+        png_write_row(png, img->data + (size_t)i * img->width * img->channels);
     png_write_end(png, NULL);
     png_destroy_write_struct(&png, &info);
     return 0;
@@ -34,8 +35,8 @@ static int write_png_rows(FILE *fp, const p3d_image *img)
 
 int synth_save_png(p3d_ctx *ctx, const char *path, const p3d_image *img)
 {
-    if (img->channels != 3)
-        return p3d_fail(ctx, P3D_E_INTERNAL, "%s: expected an RGB image", path);
+    if (img->channels != 1 && img->channels != 3)
+        return p3d_fail(ctx, P3D_E_INTERNAL, "%s: expected a gray or RGB image", path);
     p3d_atomic af;
     int rc = p3d_atomic_open(ctx, &af, path);
     if (rc)
