@@ -23,7 +23,8 @@ static const cli_spec synth_spec = {
     "Renders a procedurally textured room (brick wall, tiled floor, ball on a pedestal in front of a\n"
     "crate, column, block, globe; depths about 2.2 to 8 units) with photo3d's camera model\n"
     "(focal length max(W,H), principal point (W/2, H/2)). Writes into OUT_DIR: image.png, depth.npy\n"
-    "(Z, float32), disparity.pfm (1/Z), view_K.png and view_K_depth.npy for the K-th --pose, and\n"
+    "(Z, float32), disparity.pfm (1/Z); for the K-th --pose view_K.png, view_K_depth.npy and\n"
+    "view_K_hidden.png (255: surface the source view does not see, 128: outside the source frame);\n"
     "scene.json (camera, objects, poses). The same seed always gives the same bytes.",
     synth_opts, 1, 1};
 
