@@ -25,6 +25,10 @@ typedef struct p3d_file_info {
     int ndim;       /* .npy only: the stored shape */
     long shape[4];
 } p3d_file_info;
+/* Recognises a file by its first bytes (never by its name): *format becomes
+ * "JPEG", "PNG", "NPY", "PFM" or "" when unknown. Fails only when the file
+ * cannot be read. */
+int p3d_file_format(p3d_ctx *ctx, const char *path, const char **format);
 /* p3d_image_load that also describes the file; info may be NULL. JPEGs
  * with an EXIF orientation tag are turned upright. */
 int p3d_image_load_info(p3d_ctx *ctx, const char *path, p3d_image *img, p3d_file_info *info);
