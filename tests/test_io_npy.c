@@ -165,6 +165,9 @@ int main(void)
     check_refused(&ctx, P3D_E_INPUT, "dtype");
     write_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 2, 3, 1), }", px, sizeof px);
     check_refused(&ctx, P3D_E_INPUT, "5 dimensions");
+    /* Found by fuzz_npy: a 6th dimension was stored past the shape array. */
+    write_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 1, 1, 2, 3, 1), }", px, sizeof px);
+    check_refused(&ctx, P3D_E_INPUT, "7 dimensions");
     write_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (6), }", px, sizeof px);
     check_refused(&ctx, P3D_E_INPUT, "malformed value for 'shape'");
     write_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (6,), 'extra': 1}", px, sizeof px);

@@ -97,7 +97,7 @@ static int parse_shape(cursor *c, long *shape, int *ndim, int *too_many)
         }
         if (c->p < c->end && *c->p == 'L')
             c->p++;
-        if (*ndim == P3D_ARRAY_MAXDIM)
+        if (*ndim >= P3D_ARRAY_MAXDIM)
             *too_many = 1;
         else
             shape[*ndim] = (long)v;
