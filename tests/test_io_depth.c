@@ -6,6 +6,7 @@
 #include "testlib.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,5 +121,34 @@ int main(void)
     CHECK_INT(p3d_depth_from_map(&ctx, &raw, P3D_DEPTH_KIND_DISPARITY, 2, 1, &d), P3D_OK);
     p3d_map_free(&d);
     p3d_map_free(&base);
+
+    /* Real data: TUM's 16-bit depth in 1/5000 m with 0 = invalid, as depth kind. */
+    const char *data = tl_shared_data();
+    if (data) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/rgbd/tum/TUM_depth.png", data);
+        p3d_map tum;
+        CHECK_INT(p3d_map_load(&ctx, path, &tum), P3D_OK);
+        CHECK(tum.width == 640 && tum.height == 480);
+        int zeros = 0;
+        for (int i = 0; i < 640 * 480; i++)
+            zeros += tum.data[i] == 0;
+        CHECK(zeros > 0);
+        d = depth_of(tum.data, 640, 480, P3D_DEPTH_KIND_DEPTH, 960, 720);
+        int at_far = 0;
+        float dmin = 100, dmax = 0;
+        for (int i = 0; i < 960 * 720; i++) {
+            dmin = fminf(dmin, d.data[i]);
+            dmax = fmaxf(dmax, d.data[i]);
+            at_far += d.data[i] == 20.0f;
+        }
+        /* Invalid pixels take the farthest disparity, which step 2 makes 0:
+         * they and the farthest valid pixels land on the far plane (20); the
+         * nearest pixel is at 1/3. */
+        CHECK_NEAR(dmin, 1.0 / 3, 1e-3);
+        CHECK(dmax == 20.0f && at_far > zeros);
+        p3d_map_free(&d);
+        p3d_map_free(&tum);
+    }
     return tl_finish();
 }

@@ -101,6 +101,28 @@ static void write_palette_png(int with_trns)
     fclose(f);
 }
 
+/* A w x h PNG of the given colour type, bit depth and interlacing; data holds
+ * packed rows as libpng expects them. */
+static void write_png(int w, int h, int ctype, int depth, int interlace, const uint8_t *data)
+{
+    FILE *f = fopen(path, "wb");
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png_create_info_struct(png);
+    png_init_io(png, f);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, depth, ctype, interlace,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    png_set_interlace_handling(png);
+    png_bytep rows[16];
+    size_t stride = png_get_rowbytes(png, info);
+    for (int y = 0; y < h; y++)
+        rows[y] = (png_bytep)data + y * stride;
+    png_write_image(png, rows);
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    fclose(f);
+}
+
 /* CRC-32 as PNG chunks use it (ISO 3309, reflected polynomial 0xEDB88320). */
 static uint32_t png_crc(const uint8_t *p, size_t n)
 {
@@ -197,6 +219,26 @@ int main(void)
         CHECK(img.width == 2 && near(img.data, 200, 100, 50, 0) && near(img.data + 3, 10, 20, 30, 0));
         p3d_image_free(&img);
     }
+
+    /* Adam7-interlaced RGB: every pixel lands in place. */
+    uint8_t inter[9 * 7 * 3];
+    for (size_t i = 0; i < sizeof inter; i++)
+        inter[i] = (uint8_t)(i * 5);
+    write_png(9, 7, PNG_COLOR_TYPE_RGB, 8, PNG_INTERLACE_ADAM7, inter);
+    CHECK_INT(p3d_image_load(&ctx, path, &img), P3D_OK);
+    CHECK(img.width == 9 && img.height == 7 && memcmp(img.data, inter, sizeof inter) == 0);
+    p3d_image_free(&img);
+
+    /* 2-bit gray: values 0..3 become 0, 85, 170, 255 for photos and maps alike. */
+    uint8_t two_bit[1] = {0x1B}; /* pixels 0, 1, 2, 3 */
+    write_png(4, 1, PNG_COLOR_TYPE_GRAY, 2, PNG_INTERLACE_NONE, two_bit);
+    CHECK_INT(p3d_image_load(&ctx, path, &img), P3D_OK);
+    CHECK(img.gray && img.data[3] == 85 && img.data[6] == 170 && img.data[9] == 255);
+    p3d_image_free(&img);
+    p3d_map raw;
+    CHECK_INT(p3d_map_load(&ctx, path, &raw), P3D_OK);
+    CHECK(raw.width == 4 && raw.data[1] == 85 && raw.data[3] == 255);
+    p3d_map_free(&raw);
 
     /* Truncated PNG. */
     uint8_t big[64 * 64 * 3];
