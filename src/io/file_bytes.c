@@ -28,7 +28,8 @@ static FILE *open_input(p3d_ctx *ctx, const char *path)
     return f;
 }
 
-int p3d_read_file(p3d_ctx *ctx, const char *path, uint8_t **buf, size_t *len)
+/* The whole file in a malloc'd buffer (caller frees *buf). */
+static int read_file(p3d_ctx *ctx, const char *path, uint8_t **buf, size_t *len)
 {
     *buf = NULL;
     *len = 0;
@@ -70,6 +71,19 @@ int p3d_read_file(p3d_ctx *ctx, const char *path, uint8_t **buf, size_t *len)
     *buf = data;
     *len = n;
     return P3D_OK;
+}
+
+int p3d_decode_file(p3d_ctx *ctx, const char *path, p3d_decode_fn decode, void *out,
+                    p3d_file_info *info)
+{
+    uint8_t *buf;
+    size_t len;
+    int rc = read_file(ctx, path, &buf, &len);
+    if (rc)
+        return rc;
+    rc = decode(ctx, path, p3d_sniff_format(buf, len), buf, len, out, info);
+    free(buf);
+    return rc;
 }
 
 p3d_format p3d_sniff_format(const uint8_t *b, size_t len)
