@@ -53,6 +53,41 @@ static long write_jpeg(int w, int h, int comps, const uint8_t *a, const uint8_t 
     return size;
 }
 
+/* A valid 8x8 gray progressive JPEG with 631 scans: one DC scan, then every AC
+ * coefficient alone, first at bit 9 and refined bit by bit down to bit 0. */
+static void write_many_scan_jpeg(void)
+{
+    static jpeg_scan_info scans[1 + 63 * 10];
+    int n = 0;
+    scans[n++] = (jpeg_scan_info){1, {0}, 0, 0, 0, 0};
+    for (int k = 1; k <= 63; k++) {
+        scans[n++] = (jpeg_scan_info){1, {0}, k, k, 0, 9};
+        for (int bit = 9; bit >= 1; bit--)
+            scans[n++] = (jpeg_scan_info){1, {0}, k, k, bit, bit - 1};
+    }
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr err;
+    c.err = jpeg_std_error(&err);
+    jpeg_create_compress(&c);
+    FILE *f = fopen(path, "wb");
+    jpeg_stdio_dest(&c, f);
+    c.image_width = c.image_height = 8;
+    c.input_components = 1;
+    c.in_color_space = JCS_GRAYSCALE;
+    jpeg_set_defaults(&c);
+    c.scan_info = scans;
+    c.num_scans = n;
+    jpeg_start_compress(&c, TRUE);
+    uint8_t row[8] = {0, 30, 60, 90, 120, 150, 180, 210};
+    for (int y = 0; y < 8; y++) {
+        JSAMPROW r = row;
+        jpeg_write_scanlines(&c, &r, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    fclose(f);
+}
+
 static void truncate_file(long size)
 {
     FILE *f = fopen(path, "rb");
@@ -282,6 +317,26 @@ int main(void)
     check_refused(&ctx, P3D_E_INPUT, "bad JPEG");
     truncate_file(4);
     check_refused(&ctx, P3D_E_INPUT, "bad JPEG");
+
+    /* A JPEG whose frame header claims 20000 x 20000 is refused before decoding. */
+    size = write_jpeg(32, 16, 3, red, blue, 0);
+    FILE *jf = fopen(path, "r+b");
+    uint8_t jbuf[4096];
+    size_t jn = fread(jbuf, 1, sizeof jbuf, jf);
+    for (size_t i = 0; i + 9 < jn; i++)
+        if (jbuf[i] == 0xFF && jbuf[i + 1] == 0xC0) { /* SOF0: length, precision, height, width */
+            jbuf[i + 5] = jbuf[i + 7] = 20000 >> 8;
+            jbuf[i + 6] = jbuf[i + 8] = 20000 & 255;
+            break;
+        }
+    rewind(jf);
+    fwrite(jbuf, 1, jn, jf);
+    fclose(jf);
+    check_refused(&ctx, P3D_E_LIMIT, "20000x20000 is over the limit");
+
+    /* A progressive JPEG with more than 500 scans is refused (decoding cost). */
+    write_many_scan_jpeg();
+    check_refused(&ctx, P3D_E_INPUT, "more than 500 scans");
 
     /* EXIF orientation 6 (turn 90 degrees clockwise): 32x16 red|blue becomes
      * 16x32 with red on top; 8 (counter-clockwise): blue on top; 3: blue left. */
