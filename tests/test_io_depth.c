@@ -97,7 +97,7 @@ int main(void)
     inv[10] = inv[11] = inv[12] = farthest;
     d = depth_of(z, W, H, P3D_DEPTH_KIND_DEPTH, W, H);
     ref = depth_of(inv, W, H, P3D_DEPTH_KIND_DISPARITY, W, H);
-    CHECK(same_map(&d, &ref, 0));
+    CHECK(same_map(&d, &ref, 1e-6)); /* 1/z is taken in double inside, in float here */
     p3d_map_free(&d);
     p3d_map_free(&ref);
 
@@ -106,6 +106,18 @@ int main(void)
     d = depth_of(flat, 2, 2, P3D_DEPTH_KIND_DISPARITY, 3, 3);
     CHECK_NEAR(d.data[0], 1.0 / 3, 1e-7);
     CHECK_NEAR(d.data[8], 1.0 / 3, 1e-7);
+    p3d_map_free(&d);
+
+    /* Extreme but finite inputs do not overflow: a denormal depth is very near,
+     * a range wider than FLT_MAX still normalises. */
+    float extreme[4] = {1e-40f, 1, 2, 3};
+    d = depth_of(extreme, 4, 1, P3D_DEPTH_KIND_DEPTH, 4, 1);
+    CHECK(d.data[0] < d.data[3] && d.data[3] == 20.0f);
+    p3d_map_free(&d);
+    float wide[3] = {-3e38f, 0, 3e38f};
+    d = depth_of(wide, 3, 1, P3D_DEPTH_KIND_DISPARITY, 3, 1);
+    CHECK_NEAR(d.data[0], 2.0 / 3, 1e-6); /* as [0, 1, 2] above */
+    CHECK_NEAR(d.data[2], 1.0 / 3, 1e-6);
     p3d_map_free(&d);
 
     /* No valid value at all is an input error. */
