@@ -15,9 +15,13 @@ typedef enum {
     P3D_FMT_PFM
 } p3d_format;
 
-/* Reads a whole file into a malloc'd buffer (caller frees *buf). Refuses
- * directories, empty files and files over 2 GiB. */
-int p3d_read_file(p3d_ctx *ctx, const char *path, uint8_t **buf, size_t *len);
+/* Decodes the bytes of a file whose format was recognised into out. */
+typedef int (*p3d_decode_fn)(p3d_ctx *ctx, const char *path, p3d_format format,
+                             const uint8_t *buf, size_t len, void *out, p3d_file_info *info);
+/* Reads the whole of path, recognises its format and calls decode; the bytes
+ * are freed after. Refuses directories, empty files and files over 2 GiB. */
+int p3d_decode_file(p3d_ctx *ctx, const char *path, p3d_decode_fn decode, void *out,
+                    p3d_file_info *info);
 /* Recognises a format by its first bytes (magic numbers, not extensions). */
 p3d_format p3d_sniff_format(const uint8_t *buf, size_t len);
 
