@@ -70,6 +70,7 @@ static void prim_free(nn_conv_prim *p)
 void nn_conv_free(nn_conv *cv)
 {
     prim_free(cv->prim);
+    free(cv->narrow_weight);
     free(cv->weight);
     free(cv->bias);
     memset(cv, 0, sizeof *cv);
@@ -183,6 +184,12 @@ int nn_conv_run(p3d_ctx *ctx, nn_conv *cv, const nn_tensor *src, nn_tensor *dst)
     if (src->c != cv->cin || dst->c != cv->cout || dst->h != nn_conv_out_size(cv, src->h) ||
         dst->w != nn_conv_out_size(cv, src->w))
         return p3d_fail(ctx, P3D_E_INTERNAL, "nn: convolution shape mismatch");
+    if (nn_conv_is_narrow(cv)) {
+        if (!cv->narrow_weight && nn_conv_narrow_weights(ctx, cv, &cv->narrow_weight))
+            return ctx->status;
+        nn_conv_narrow(cv, cv->narrow_weight, src, dst);
+        return P3D_OK;
+    }
     if (prepare(ctx, cv, src, dst))
         return ctx->status;
     nn_conv_prim *p = cv->prim;

@@ -16,7 +16,11 @@ typedef struct nn_conv {
     float *weight;      /* cin*cout*k*k floats, owned */
     float *bias;        /* cout floats or NULL, owned */
     nn_conv_prim *prim; /* oneDNN state for the last input size, created on demand */
+    float *narrow_weight; /* weights regrouped for conv_narrow.c, created on demand */
 } nn_conv;
+
+/* Layers with at most this many outputs run on conv_narrow.c's kernel. */
+#define NN_CONV_NARROW_MAX_OUT 4
 
 /* Allocates weight (and bias when has_bias) for the caller to fill. */
 int nn_conv_init(p3d_ctx *ctx, nn_conv *cv, int cin, int cout, int k, int stride, int pad,
@@ -28,6 +32,11 @@ int nn_conv_out_size(const nn_conv *cv, int in);
 int nn_conv_run(p3d_ctx *ctx, nn_conv *cv, const nn_tensor *src, nn_tensor *dst);
 /* Scalar reference of nn_conv_run (slow; for tests). */
 void nn_conv_ref(const nn_conv *cv, const nn_tensor *src, nn_tensor *dst);
+/* The kernel for few output channels (conv_narrow.c), used by nn_conv_run
+ * when nn_conv_is_narrow; w_by_tap from nn_conv_narrow_weights. */
+int nn_conv_is_narrow(const nn_conv *cv);
+int nn_conv_narrow_weights(p3d_ctx *ctx, const nn_conv *cv, float **w_by_tap);
+void nn_conv_narrow(const nn_conv *cv, const float *w_by_tap, const nn_tensor *src, nn_tensor *dst);
 /* Threads used by oneDNN and the engine's own loops. */
 void nn_set_threads(int threads);
 
