@@ -36,13 +36,16 @@ static double max_abs_diff(const nn_tensor *a, const nn_tensor *b)
     return m;
 }
 
-static void check_conv(int cin, int cout, int k, int stride, int pad, int dil, int transposed,
-                       int bias, int h, int w)
+static nn_pool *pool;
+
+static void check_conv_alg(int cin, int cout, int k, int stride, int pad, int dil, int transposed,
+                           int bias, int h, int w, int winograd)
 {
     p3d_ctx ctx;
     p3d_ctx_init(&ctx);
     nn_conv cv;
     CHECK_INT(nn_conv_init(&ctx, &cv, cin, cout, k, stride, pad, dil, transposed, bias), P3D_OK);
+    cv.winograd = winograd;
     for (int i = 0; i < cin * cout * k * k; i++)
         cv.weight[i] = frand() * 0.2f;
     for (int i = 0; bias && i < cout; i++)
@@ -50,7 +53,7 @@ static void check_conv(int cin, int cout, int k, int stride, int pad, int dil, i
     nn_tensor x = tensor(cin, h, w);
     int oh = nn_conv_out_size(&cv, h), ow = nn_conv_out_size(&cv, w);
     nn_tensor y = tensor(cout, oh, ow), r = tensor(cout, oh, ow);
-    CHECK_INT(nn_conv_run(&ctx, &cv, &x, &y), P3D_OK);
+    CHECK_INT(nn_conv_run(&ctx, pool, &cv, &x, &y), P3D_OK);
     nn_conv_ref(&cv, &x, &r);
     double err = max_abs_diff(&y, &r);
     if (err > 1e-4)
@@ -61,11 +64,17 @@ static void check_conv(int cin, int cout, int k, int stride, int pad, int dil, i
     nn_tensor x2 = tensor(cin, h + 4, w + 8);
     int oh2 = nn_conv_out_size(&cv, h + 4), ow2 = nn_conv_out_size(&cv, w + 8);
     nn_tensor y2 = tensor(cout, oh2, ow2), r2 = tensor(cout, oh2, ow2);
-    CHECK_INT(nn_conv_run(&ctx, &cv, &x2, &y2), P3D_OK);
+    CHECK_INT(nn_conv_run(&ctx, pool, &cv, &x2, &y2), P3D_OK);
     nn_conv_ref(&cv, &x2, &r2);
     CHECK(max_abs_diff(&y2, &r2) <= 1e-4);
     free(x.data), free(y.data), free(r.data), free(x2.data), free(y2.data), free(r2.data);
     nn_conv_free(&cv);
+}
+
+static void check_conv(int cin, int cout, int k, int stride, int pad, int dil, int transposed,
+                       int bias, int h, int w)
+{
+    check_conv_alg(cin, cout, k, stride, pad, dil, transposed, bias, h, w, 0);
 }
 
 static void test_convs(void)
@@ -81,6 +90,10 @@ static void test_convs(void)
     check_conv(64, 32, 5, 2, 2, 1, 0, 0, 8, 8);     /* pconv enc_2/3 */
     check_conv(70, 3, 3, 1, 1, 1, 0, 0, 8, 8);      /* pconv dec_1 */
     check_conv(24, 8, 1, 1, 0, 1, 0, 1, 5, 7);      /* 1x1 */
+    /* Winograd, undilated and (through phase images) dilated; odd sizes fall back. */
+    check_conv_alg(64, 64, 3, 1, 0, 1, 0, 0, 20, 18, 1);
+    check_conv_alg(64, 64, 3, 1, 0, 2, 0, 0, 20, 18, 1);
+    check_conv_alg(32, 32, 3, 1, 0, 2, 0, 1, 15, 18, 1);
 }
 
 static void test_instance_norm(void)
@@ -210,11 +223,13 @@ static void test_pool(void)
 int main(void)
 {
     nn_set_threads(2);
+    pool = nn_pool_new();
     test_convs();
     test_instance_norm();
     test_pad_upsample();
     test_mask_sums();
     test_pconv_finish();
     test_pool();
+    nn_pool_free(pool);
     return tl_finish();
 }

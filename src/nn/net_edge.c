@@ -40,7 +40,7 @@ static int conv_in_act(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, nn_tensor *x, i
                        nn_act act, nn_tensor *y)
 {
     if (nn_tensor_get(ctx, pool, cv->cout, nn_conv_out_size(cv, x->h), nn_conv_out_size(cv, x->w), y) ||
-        nn_conv_run(ctx, cv, x, y))
+        nn_conv_run(ctx, pool, cv, x, y))
         return ctx->status;
     if (consume)
         nn_tensor_put(pool, x);
@@ -121,7 +121,7 @@ static int edge_forward(p3d_ctx *ctx, p3d_net *net, int h, int w, const float *i
     if (pad_reflect(ctx, pool, &c, 3, &p))
         goto done;
     nn_tensor_put(pool, &c);
-    if (nn_tensor_get(ctx, pool, 1, h, w, &o) || nn_conv_run(ctx, &L->dec2, &p, &o))
+    if (nn_tensor_get(ctx, pool, 1, h, w, &o) || nn_conv_run(ctx, pool, &L->dec2, &p, &o))
         goto done;
     nn_activate(&o, NN_ACT_SIGMOID);
     nn_to_planar(&o, out);
@@ -168,6 +168,7 @@ int net_edge_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net)
         if (nn_conv_init(ctx, &L->mid[b][1], 256, 256, 3, 1, 0, 1, 0, 0) ||
             nn_load_sn_conv(ctx, ck, key, &L->mid[b][1]))
             return ctx->status;
+        L->mid[b][0].winograd = L->mid[b][1].winograd = 1;
     }
     if (nn_conv_init(ctx, &L->dec0, 512, 128, 4, 2, 1, 1, 1, 1) ||
         nn_load_sn_conv(ctx, ck, "decoder_0.0", &L->dec0) ||

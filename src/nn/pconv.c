@@ -88,7 +88,7 @@ int nn_pconv_run(p3d_ctx *ctx, nn_pool *pool, nn_pconv *pc, const nn_tensor *x,
     if (nn_tensor_get(ctx, pool, cv->cout, oh, ow, y) ||
         nn_tensor_get(ctx, pool, 1, oh, ow, new_mask) || nn_tensor_get(ctx, pool, 1, oh, ow, &sum))
         goto fail;
-    if (nn_conv_run(ctx, &pc->conv, x, y))
+    if (nn_conv_run(ctx, pool, &pc->conv, x, y))
         goto fail;
     nn_pconv_mask_sum(parts, nparts, cv->k, cv->stride, cv->pad, oh, ow, sum.data);
     nn_pconv_finish(y, sum.data, (float)cv->cin * cv->k * cv->k, pc->shift, pc->act, new_mask);
