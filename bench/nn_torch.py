@@ -1,10 +1,12 @@
-"""PyTorch side of bench/nn.sh: for one network, builds random weights (as
-tests/nn_torch_models.py), saves the checkpoint and a 512x512 input for
-photo3d, then times a cold and a warm forward pass with 2 threads (wall
-and process CPU seconds) and counts the convolution FLOPs (multiply-adds x
-2; for the partial-convolution nets only the feature convolutions, i.e. the
-work both implementations must do; PyTorch also runs the mask convolutions).
-Usage: nn_torch.py KIND SIZE OUTDIR -> prints 'key value' lines."""
+"""PyTorch side of bench/nn.sh.
+  nn_torch.py prepare KIND SIZE DIR: random weights (tests/nn_torch_models.py)
+      saved as DIR/KIND.pth, a SIZE x SIZE input as DIR/KIND_in.npy.
+  nn_torch.py run KIND DIR: loads DIR/KIND.pth like a user would, times a
+      cold and a warm forward pass with 2 threads (wall and process CPU
+      seconds), writes DIR/KIND_torch_out.npy, and counts the convolution
+      FLOPs (2 x multiply-adds; for the partial-convolution nets only the
+      feature convolutions, the work both implementations must do: PyTorch
+      also runs the mask convolutions). Prints 'key value' lines."""
 import os
 import sys
 import time
@@ -40,14 +42,20 @@ def conv_flops(net, x):
     return total[0]
 
 
-def main():
-    kind, size, outdir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    torch.set_num_threads(2)
+def prepare(kind, size, outdir):
     torch.manual_seed(1)
     net = M.randomise(M.make_net(kind), 2)
-    x = torch.from_numpy(M.random_input(kind, size, size, 3))
-    torch.save(net.state_dict(), os.path.join(outdir, kind + '.pth'))
-    np.save(os.path.join(outdir, kind + '_in.npy'), x.numpy())
+    torch.save(net.state_dict(), os.path.join(outdir, kind + '.pth'),
+               _use_new_zipfile_serialization=False)
+    np.save(os.path.join(outdir, kind + '_in.npy'), M.random_input(kind, size, size, 3))
+
+
+def run(kind, outdir):
+    torch.set_num_threads(2)
+    net = M.make_net(kind)
+    net.load_state_dict(torch.load(os.path.join(outdir, kind + '.pth')))
+    net.eval()
+    x = torch.from_numpy(np.load(os.path.join(outdir, kind + '_in.npy')))
     with torch.no_grad():
         for run in ('cold', 'warm'):
             t, c = time.perf_counter(), time.process_time()
@@ -59,4 +67,7 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    if sys.argv[1] == 'prepare':
+        prepare(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    else:
+        run(sys.argv[2], sys.argv[3])
