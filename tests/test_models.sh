@@ -134,6 +134,14 @@ expect_exit 0 F --from "$SRV/files"
 for n in edge-model.pth depth-model.pth color-model.pth model.pt; do same "$T/models2/$n" "$SRV/files/$n"; done
 expect_exit 0 P verify
 
+# Commands that need a missing file name it and the command that fetches it.
+export PHOTO3D_MODELS=$T/empty
+expect_exit 1 timeout 60 "$P3D_BIN" depth "$SRV/files/model.pt" --out "$T/d.npy" --quiet
+expect_err "^photo3d depth: $T/empty/model.pt: the MiDaS v1 monocular depth network is not installed; run 'photo3d models fetch model.pt'\$"
+absent "$T/d.npy"
+expect_exit 2 timeout 60 "$P3D_BIN" depth "$SRV/files/model.pt"
+expect_exit 2 timeout 60 "$P3D_BIN" depth "$SRV/files/model.pt" --out "$T/d.jpg"
+
 # A bad manifest is a one-line error naming the file and line.
 echo "model.pt 12 xyz" >"$T/badmanifest"
 expect_exit 1 timeout 10 "$P3D_BIN" models list --manifest "$T/badmanifest"

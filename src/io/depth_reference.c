@@ -72,8 +72,8 @@ static int disparity_from_raw(const p3d_map *raw, p3d_depth_kind kind, float *d)
     return 1;
 }
 
-/* cv2.blur(d, (3, 3)) in place: box sums in double, scaled by 1/9, stored as float. */
-static int box3x3(float *d, int w, int h)
+/* cv2.blur(d, (3, 3)) in place (see io_internal.h). */
+int p3d_box3x3(float *d, int w, int h)
 {
     float *out = malloc(sizeof(float) * (size_t)w * h);
     if (!out)
@@ -203,7 +203,7 @@ int p3d_depth_from_map(p3d_ctx *ctx, const p3d_map *raw, p3d_depth_kind kind, in
     float mx = max_of(d, n);
     if (rc == P3D_OK && mx > 0) {
         divide_by(d, n, mx);
-        if (!box3x3(d, w, h))
+        if (!p3d_box3x3(d, w, h))
             rc = P3D_E_NOMEM;
         scale_by(d, n, mx);
         mx = max_of(d, n);
