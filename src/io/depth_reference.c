@@ -87,8 +87,8 @@ static int normalised_disparity(const p3d_map *raw, p3d_depth_kind kind, float *
     return 1;
 }
 
-/* cv2.blur(d, (3, 3)) in place: box sums in double, scaled by 1/9, stored as float. */
-static int box3x3(float *d, int w, int h)
+/* cv2.blur(d, (3, 3)) in place (see io_internal.h). */
+int p3d_box3x3(float *d, int w, int h)
 {
     float *out = malloc(sizeof(float) * (size_t)w * h);
     if (!out)
@@ -217,7 +217,7 @@ int p3d_depth_from_map(p3d_ctx *ctx, const p3d_map *raw, p3d_depth_kind kind, in
     }
     int rc = p3d_map_alloc(ctx, depth, width, height);
     if (rc == P3D_OK && known) {
-        if (!box3x3(d, w, h)) /* d's maximum is 1: box(d / max) * max = box(d) */
+        if (!p3d_box3x3(d, w, h)) /* d's maximum is 1: box(d / max) * max = box(d) */
             rc = P3D_E_NOMEM;
         float mx = max_of(d, n);
         for (size_t i = 0; i < n; i++)

@@ -45,4 +45,9 @@ int p3d_check_pixels(p3d_ctx *ctx, const char *name, uint64_t width, uint64_t he
 int p3d_png_write(p3d_ctx *ctx, const char *path, int width, int height, int channels,
                   int bit_depth, const uint8_t *data);
 
+/* cv2.blur(d, (3, 3)) of a w x h float map in place, border reflect-101:
+ * box sums in double, scaled by 1/9, stored as float (ALGORITHM.md 2.4 step
+ * 3 and 7). Returns 0 when out of memory, 1 otherwise. */
+int p3d_box3x3(float *d, int w, int h);
+
 #endif
