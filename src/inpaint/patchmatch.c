@@ -1,0 +1,248 @@
+/* Nearest-neighbour field search (PatchMatch) and voting for one pyramid level
+ * of the exemplar-based colour synthesis (see patchmatch.h). Window tests use
+ * summed-area tables, so setting up a level is O(pixels). */
+#include "inpaint/patchmatch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DEPTH_CODE_CLAMP 200 /* keeps the depth term within int32 */
+
+/* Summed-area table (w+1)*(h+1) of state == value. */
+static void count_table(const synth_level *L, uint8_t value, int32_t *sat)
+{
+    const int w = L->w, h = L->h;
+    memset(sat, 0, sizeof(int32_t) * (w + 1));
+    for (int y = 0; y < h; y++) {
+        int32_t row = 0;
+        int32_t *out = &sat[(long)(y + 1) * (w + 1)], *above = out - (w + 1);
+        out[0] = 0;
+        for (int x = 0; x < w; x++) {
+            row += L->state[(long)y * w + x] == value;
+            out[x + 1] = above[x + 1] + row;
+        }
+    }
+}
+
+/* Count in the window of radius r around (x, y), clipped to the level. */
+static int32_t window_count(const int32_t *sat, int w, int h, int x, int y, int r)
+{
+    int x0 = x - r < 0 ? 0 : x - r, y0 = y - r < 0 ? 0 : y - r;
+    int x1 = x + r + 1 > w ? w : x + r + 1, y1 = y + r + 1 > h ? h : y + r + 1;
+    long s = w + 1;
+    return sat[y1 * s + x1] - sat[y0 * s + x1] - sat[y1 * s + x0] + sat[y0 * s + x0];
+}
+
+int patch_field_init(p3d_ctx *ctx, const synth_level *L, int radius, patch_field *f)
+{
+    const int w = L->w, h = L->h, r = radius, side = 2 * radius + 1;
+    long n = (long)w * h;
+    memset(f, 0, sizeof *f);
+    f->radius = radius;
+    int32_t *known = malloc(sizeof(int32_t) * (w + 1) * (h + 1));
+    int32_t *hole = malloc(sizeof(int32_t) * (w + 1) * (h + 1));
+    int32_t *outside = malloc(sizeof(int32_t) * (w + 1) * (h + 1));
+    f->slot = malloc(sizeof(int32_t) * n);
+    f->source_ok = malloc((size_t)n);
+    f->sources = malloc(sizeof(int32_t) * n);
+    f->target = malloc(sizeof(int32_t) * n);
+    f->source = malloc(sizeof(int32_t) * n);
+    f->cost = malloc(sizeof(int32_t) * n);
+    f->full = malloc((size_t)n);
+    int rc = P3D_OK;
+    if (!known || !hole || !outside || !f->slot || !f->source_ok || !f->sources || !f->target ||
+        !f->source || !f->cost || !f->full) {
+        rc = p3d_fail(ctx, P3D_E_NOMEM, "patch synthesis: out of memory for a %dx%d level", w, h);
+        goto done;
+    }
+    count_table(L, SYNTH_KNOWN, known);
+    count_table(L, SYNTH_HOLE, hole);
+    count_table(L, SYNTH_OUTSIDE, outside);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            long i = (long)y * w + x;
+            int inside = x >= r && y >= r && x + r < w && y + r < h;
+            f->source_ok[i] = inside && window_count(known, w, h, x, y, r) == side * side;
+            if (f->source_ok[i])
+                f->sources[f->nsources++] = (int32_t)i;
+            f->slot[i] = -1;
+            if (L->state[i] != SYNTH_OUTSIDE && window_count(hole, w, h, x, y, r) > 0) {
+                f->slot[i] = (int32_t)f->ntargets;
+                f->full[f->ntargets] = inside && window_count(outside, w, h, x, y, r) == 0;
+                f->target[f->ntargets++] = (int32_t)i;
+            }
+        }
+done:
+    free(known);
+    free(hole);
+    free(outside);
+    return rc;
+}
+
+void patch_field_free(patch_field *f)
+{
+    free(f->target);
+    free(f->source);
+    free(f->cost);
+    free(f->full);
+    free(f->slot);
+    free(f->source_ok);
+    free(f->sources);
+    memset(f, 0, sizeof *f);
+}
+
+void patch_field_randomize(patch_field *f, uint64_t *rng)
+{
+    for (long k = 0; k < f->ntargets; k++)
+        f->source[k] = f->sources[synth_rand(rng) % (uint32_t)f->nsources];
+}
+
+static int32_t depth_term(const synth_level *L, int32_t t, int32_t s, int side)
+{
+    int16_t dt = L->depth[t], ds = L->depth[s];
+    if (dt == SYNTH_NO_DEPTH || ds == SYNTH_NO_DEPTH)
+        return 0;
+    int d = dt - ds;
+    d = d > DEPTH_CODE_CLAMP ? DEPTH_CODE_CLAMP : d < -DEPTH_CODE_CLAMP ? -DEPTH_CODE_CLAMP : d;
+    return side * side * L->nc * d * d;
+}
+
+int32_t patch_distance(const synth_level *L, const patch_field *f, long k, int32_t s,
+                       int32_t bound)
+{
+    const int w = L->w, nc = L->nc, r = f->radius, side = 2 * r + 1;
+    const int32_t t = f->target[k];
+    int32_t cost = depth_term(L, t, s, side);
+    if (f->full[k]) {
+        const uint8_t *tp = L->img + (long)(t - r * w - r) * nc;
+        const uint8_t *sp = L->img + (long)(s - r * w - r) * nc;
+        const long stride = (long)w * nc;
+        const int row = side * nc;
+        for (int dy = 0; dy < side && cost < bound; dy++, tp += stride, sp += stride)
+            for (int j = 0; j < row; j++) {
+                int d = tp[j] - sp[j];
+                cost += d * d;
+            }
+        return cost;
+    }
+    const int tx = t % w, ty = t / w;
+    for (int dy = -r; dy <= r && cost < bound; dy++) {
+        int y = ty + dy;
+        if (y < 0 || y >= L->h)
+            continue;
+        for (int dx = -r; dx <= r; dx++) {
+            int x = tx + dx;
+            long q = (long)y * w + x;
+            if (x < 0 || x >= w || L->state[q] == SYNTH_OUTSIDE)
+                continue;
+            const uint8_t *tp = L->img + q * nc, *sp = L->img + (long)(s + dy * w + dx) * nc;
+            for (int c = 0; c < nc; c++) {
+                int d = tp[c] - sp[c];
+                cost += d * d;
+            }
+        }
+    }
+    return cost;
+}
+
+void patch_field_costs(const synth_level *L, patch_field *f)
+{
+    for (long k = 0; k < f->ntargets; k++)
+        f->cost[k] = patch_distance(L, f, k, f->source[k], INT32_MAX);
+}
+
+/* Tries source s for target k; keeps it when it is closer. */
+static void try_source(const synth_level *L, patch_field *f, long k, int32_t s)
+{
+    if (s == f->source[k])
+        return;
+    int32_t c = patch_distance(L, f, k, s, f->cost[k]);
+    if (c < f->cost[k]) {
+        f->source[k] = s;
+        f->cost[k] = c;
+    }
+}
+
+/* Propagation: the neighbour at offset (ox, oy) matches source s' there, so
+ * try s' shifted back by the same offset. */
+static void propagate(const synth_level *L, patch_field *f, long k, int ox, int oy)
+{
+    const int w = L->w, t = f->target[k], tx = t % w, ty = t / w;
+    int nx = tx + ox, ny = ty + oy;
+    if (nx < 0 || ny < 0 || nx >= w || ny >= L->h)
+        return;
+    int32_t slot = f->slot[(long)ny * w + nx];
+    if (slot < 0)
+        return;
+    int sx = f->source[slot] % w - ox, sy = f->source[slot] / w - oy;
+    if (sx < 0 || sy < 0 || sx >= w || sy >= L->h)
+        return;
+    int32_t s = sy * w + sx;
+    if (f->source_ok[s])
+        try_source(L, f, k, s);
+}
+
+static void random_search(const synth_level *L, patch_field *f, long k, uint64_t *rng)
+{
+    const int w = L->w, h = L->h;
+    for (int radius = w > h ? w : h; radius >= 1; radius /= 2) {
+        int bx = f->source[k] % w, by = f->source[k] / w;
+        int x = bx + (int)(synth_rand(rng) % (uint32_t)(2 * radius + 1)) - radius;
+        int y = by + (int)(synth_rand(rng) % (uint32_t)(2 * radius + 1)) - radius;
+        x = x < 0 ? 0 : x >= w ? w - 1 : x;
+        y = y < 0 ? 0 : y >= h ? h - 1 : y;
+        int32_t s = y * w + x;
+        if (f->source_ok[s])
+            try_source(L, f, k, s);
+    }
+}
+
+void patchmatch_search(const synth_level *L, patch_field *f, int iterations, uint64_t *rng)
+{
+    for (int it = 0; it < iterations; it++) {
+        int dir = it % 2 ? -1 : 1;
+        for (long j = 0; j < f->ntargets; j++) {
+            long k = dir > 0 ? j : f->ntargets - 1 - j;
+            propagate(L, f, k, -dir, 0);
+            propagate(L, f, k, 0, -dir);
+            random_search(L, f, k, rng);
+        }
+    }
+}
+
+int patch_vote(p3d_ctx *ctx, synth_level *L, const patch_field *f)
+{
+    const int w = L->w, h = L->h, nc = L->nc, r = f->radius;
+    long n = (long)w * h;
+    int32_t *sum = calloc((size_t)n * nc, sizeof(int32_t));
+    int32_t *count = calloc((size_t)n, sizeof(int32_t));
+    if (!sum || !count) {
+        free(sum);
+        free(count);
+        return p3d_fail(ctx, P3D_E_NOMEM, "patch synthesis: out of memory for a %dx%d vote", w, h);
+    }
+    for (long k = 0; k < f->ntargets; k++) {
+        int tx = f->target[k] % w, ty = f->target[k] / w;
+        int sx = f->source[k] % w, sy = f->source[k] / w;
+        for (int dy = -r; dy <= r; dy++) {
+            if (ty + dy < 0 || ty + dy >= h)
+                continue;
+            for (int dx = -r; dx <= r; dx++) {
+                long q = (long)(ty + dy) * w + tx + dx;
+                if (tx + dx < 0 || tx + dx >= w || L->state[q] != SYNTH_HOLE)
+                    continue;
+                const uint8_t *sp = L->img + ((long)(sy + dy) * w + sx + dx) * nc;
+                for (int c = 0; c < nc; c++)
+                    sum[q * nc + c] += sp[c];
+                count[q]++;
+            }
+        }
+    }
+    for (long q = 0; q < n; q++)
+        if (count[q])
+            for (int c = 0; c < nc; c++)
+                L->img[q * nc + c] = (uint8_t)((sum[q * nc + c] + count[q] / 2) / count[q]);
+    free(sum);
+    free(count);
+    return P3D_OK;
+}
