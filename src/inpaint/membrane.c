@@ -1,8 +1,10 @@
 /* Membrane (harmonic) interpolation with walls, per connected component of
  * unknown pixels, solved coarse to fine (cascadic multigrid: each level starts
- * from the coarser solution and runs a few SOR sweeps). Used for depth
- * (ALGORITHM.md 6.3, classical replacement of the depth network) and for the
- * diffusion baseline. Cost is O(pixels) per component. */
+ * from the coarser solution and runs a few SOR sweeps), followed by a few
+ * defect corrections (the same solver applied to the residual equation), which
+ * remove the smooth error that coarsening leaves. Used for depth (ALGORITHM.md
+ * 6.3, classical replacement of the depth network) and for the diffusion
+ * baseline. Cost is O(pixels) per component. */
 #include "inpaint/membrane.h"
 
 #include <stdlib.h>
@@ -13,11 +15,15 @@
 #define COARSEST_SWEEPS 80
 #define LEVEL_SWEEPS 8
 #define SOR_OMEGA 1.5f
+#define DEFECT_CORRECTIONS 2
 
+/* The discrete problem on unknown pixels i: sum over the non-wall 4-neighbours
+ * j of (v_j - v_i) + rhs_i = 0 (rhs = 0: harmonic; else a residual equation). */
 typedef struct grid {
     int w, h, nc;
     uint8_t *state;
     float *v;
+    float *rhs; /* per unknown pixel and channel */
 } grid;
 
 static void sor_sweeps(grid *g, int sweeps)
@@ -38,7 +44,7 @@ static void sor_sweeps(grid *g, int sweeps)
                 if (!n)
                     continue;
                 for (int c = 0; c < nc; c++) {
-                    float sum = 0;
+                    float sum = g->rhs[i * nc + c];
                     for (int k = 0; k < n; k++)
                         sum += g->v[nb[k] * nc + c];
                     float *v = &g->v[i * nc + c];
@@ -65,14 +71,16 @@ static void init_with_known_mean(grid *g)
 }
 
 /* A coarse cell is KNOWN (mean of its known children) if any child is known,
- * so that thin known borders survive coarsening; else UNKNOWN if any child is. */
+ * so that thin known borders survive coarsening; else UNKNOWN if any child is,
+ * with the sum of the children's rhs (the coarse Laplacian spans twice the
+ * distance: four times the fine one). */
 static void coarsen(const grid *f, grid *g)
 {
     for (int y = 0; y < g->h; y++)
         for (int x = 0; x < g->w; x++) {
             long ci = (long)y * g->w + x;
             int known = 0, unknown = 0;
-            float sum[MEMBRANE_MAX_CHANNELS] = {0};
+            float sum[MEMBRANE_MAX_CHANNELS] = {0}, rhs[MEMBRANE_MAX_CHANNELS] = {0};
             for (int dy = 0; dy < 2; dy++)
                 for (int dx = 0; dx < 2; dx++) {
                     int fx = 2 * x + dx, fy = 2 * y + dy;
@@ -85,32 +93,37 @@ static void coarsen(const grid *f, grid *g)
                             sum[c] += f->v[fi * f->nc + c];
                     } else if (f->state[fi] == MEMBRANE_UNKNOWN) {
                         unknown++;
+                        for (int c = 0; c < f->nc; c++)
+                            rhs[c] += f->rhs[fi * f->nc + c];
                     }
                 }
             g->state[ci] = known ? MEMBRANE_KNOWN : unknown ? MEMBRANE_UNKNOWN : MEMBRANE_WALL;
-            for (int c = 0; c < g->nc; c++)
+            for (int c = 0; c < g->nc; c++) {
                 g->v[ci * g->nc + c] = known ? sum[c] / known : 0.0f;
+                g->rhs[ci * g->nc + c] = known ? 0.0f : rhs[c];
+            }
         }
 }
 
-static int solve_grid(p3d_ctx *ctx, grid *g)
+static int cascadic_solve(p3d_ctx *ctx, grid *g)
 {
     if ((long)g->w * g->h <= COARSEST_PIXELS || g->w < 4 || g->h < 4) {
         init_with_known_mean(g);
         sor_sweeps(g, COARSEST_SWEEPS);
         return P3D_OK;
     }
-    grid coarse = {(g->w + 1) / 2, (g->h + 1) / 2, g->nc, NULL, NULL};
+    grid coarse = {(g->w + 1) / 2, (g->h + 1) / 2, g->nc, NULL, NULL, NULL};
     long cn = (long)coarse.w * coarse.h;
     coarse.state = malloc((size_t)cn);
     coarse.v = malloc(sizeof(float) * cn * g->nc);
+    coarse.rhs = malloc(sizeof(float) * cn * g->nc);
     int rc = P3D_OK;
-    if (!coarse.state || !coarse.v) {
+    if (!coarse.state || !coarse.v || !coarse.rhs) {
         rc = p3d_fail(ctx, P3D_E_NOMEM, "membrane: out of memory for a %dx%d level", coarse.w,
                       coarse.h);
     } else {
         coarsen(g, &coarse);
-        rc = solve_grid(ctx, &coarse);
+        rc = cascadic_solve(ctx, &coarse);
     }
     if (!rc) {
         for (int y = 0; y < g->h; y++)
@@ -123,6 +136,50 @@ static int solve_grid(p3d_ctx *ctx, grid *g)
     }
     free(coarse.state);
     free(coarse.v);
+    free(coarse.rhs);
+    return rc;
+}
+
+/* Solves g (rhs = 0) by a cascadic solve and defect corrections: the error e
+ * of v obeys the same problem with e = 0 at known pixels and rhs = the
+ * residual of v. */
+static int solve_grid(p3d_ctx *ctx, grid *g)
+{
+    long n = (long)g->w * g->h * g->nc;
+    int rc = cascadic_solve(ctx, g);
+    if (rc || DEFECT_CORRECTIONS == 0)
+        return rc;
+    grid e = {g->w, g->h, g->nc, g->state, malloc(sizeof(float) * n), malloc(sizeof(float) * n)};
+    if (!e.v || !e.rhs)
+        rc = p3d_fail(ctx, P3D_E_NOMEM, "membrane: out of memory for a %dx%d component", g->w,
+                      g->h);
+    for (int it = 0; it < DEFECT_CORRECTIONS && !rc; it++) {
+        memset(e.v, 0, sizeof(float) * n);
+        memset(e.rhs, 0, sizeof(float) * n);
+        for (int y = 0; y < g->h; y++)
+            for (int x = 0; x < g->w; x++) {
+                long i = (long)y * g->w + x;
+                if (g->state[i] != MEMBRANE_UNKNOWN)
+                    continue;
+                long nb[4];
+                int k = 0;
+                if (x > 0 && g->state[i - 1]) nb[k++] = i - 1;
+                if (x + 1 < g->w && g->state[i + 1]) nb[k++] = i + 1;
+                if (y > 0 && g->state[i - g->w]) nb[k++] = i - g->w;
+                if (y + 1 < g->h && g->state[i + g->w]) nb[k++] = i + g->w;
+                for (int c = 0; c < g->nc; c++) {
+                    float r = -k * g->v[i * g->nc + c];
+                    for (int j = 0; j < k; j++)
+                        r += g->v[nb[j] * g->nc + c];
+                    e.rhs[i * g->nc + c] = r;
+                }
+            }
+        rc = cascadic_solve(ctx, &e);
+        for (long i = 0; i < n && !rc; i++)
+            g->v[i] += e.v[i];
+    }
+    free(e.v);
+    free(e.rhs);
     return rc;
 }
 
@@ -176,13 +233,15 @@ static int solve_component(p3d_ctx *ctx, int w, int h, int nc, const uint8_t *st
 {
     int x0 = box[0] > 0 ? box[0] - 1 : 0, y0 = box[1] > 0 ? box[1] - 1 : 0;
     int x1 = box[2] + 1 < w ? box[2] + 1 : w - 1, y1 = box[3] + 1 < h ? box[3] + 1 : h - 1;
-    grid g = {x1 - x0 + 1, y1 - y0 + 1, nc, NULL, NULL};
+    grid g = {x1 - x0 + 1, y1 - y0 + 1, nc, NULL, NULL, NULL};
     long gn = (long)g.w * g.h;
     g.state = malloc((size_t)gn);
     g.v = malloc(sizeof(float) * gn * nc);
-    if (!g.state || !g.v) {
+    g.rhs = calloc((size_t)gn * nc, sizeof(float));
+    if (!g.state || !g.v || !g.rhs) {
         free(g.state);
         free(g.v);
+        free(g.rhs);
         return p3d_fail(ctx, P3D_E_NOMEM, "membrane: out of memory for a %dx%d component", g.w,
                         g.h);
     }
@@ -209,6 +268,7 @@ static int solve_component(p3d_ctx *ctx, int w, int h, int nc, const uint8_t *st
             }
     free(g.state);
     free(g.v);
+    free(g.rhs);
     return rc;
 }
 
