@@ -89,6 +89,25 @@ int main(void)
     CHECK_INT(count_continued(&f), 40); /* one pixel per column x = 20 ... 59 */
     fixture_free(&f);
 
+    /* A horizontal edge on row 20, x = 0 ... 29, meeting a diagonal mask
+     * border (mask: x + y >= 50): (28, 20) touches the mask too, but the tip
+     * (29, 20) protrudes most and marches along row 20 to x = 63. */
+    fixture_alloc(&f, 64, 64);
+    for (int y = 0; y < 64; y++)
+        for (int x = 0; x < 64; x++) {
+            if (x + y >= 50)
+                fixture_set_mask(&f, x, y);
+            else
+                fixture_set_context(&f, x, y, 4.0f, GRAY);
+        }
+    for (int x = 0; x < 30; x++)
+        f.edge[20 * 64 + x] = 1;
+    CHECK_INT(b.edges(&ctx, b.state, &f.job), P3D_OK);
+    CHECK_INT(count_continued(&f), 34);
+    for (int x = 30; x < 64; x++)
+        CHECK_INT(f.edge_out[20 * 64 + x], 1);
+    fixture_free(&f);
+
     /* Two vertical edges at x = 32 entering from the top and the bottom meet
      * in the middle: one unbroken line through the mask [16,48)^2, 32 pixels,
      * none twice (a single pixel per row). */

@@ -189,6 +189,7 @@ int inpaint_continue_edges(p3d_ctx *ctx, p3d_inpaint_job *job)
         goto done;
     }
     nentries = 0;
+    int32_t fits = 0; /* each direction fit stamps its visits with its own number */
     for (long i = 0; i < n; i++) {
         if (s.owner[i] < 0)
             continue;
@@ -196,7 +197,7 @@ int inpaint_continue_edges(p3d_ctx *ctx, p3d_inpaint_job *job)
         int touches_mask = 0;
         for (int k = 0; k < 8 && !touches_mask; k++)
             touches_mask = is_open_mask(job, e.x + NB8[k][0], e.y + NB8[k][1]);
-        if (touches_mask && fit_direction(&s, &e, (int32_t)(nentries + 1)) &&
+        if (touches_mask && fit_direction(&s, &e, ++fits) &&
             is_open_mask(job, (int)lround(e.x + e.sx), (int)lround(e.y + e.sy)))
             entries[nentries++] = e;
     }
