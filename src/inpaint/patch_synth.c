@@ -1,7 +1,8 @@
 /* Colour of the synthesis region by exemplar-based synthesis from the context:
  * the classical stand-in for the colour network (ALGORITHM.md 6.4). Coherent
  * multi-scale synthesis (Wexler et al. 2007) with PatchMatch search
- * (patchmatch.c): the coarsest level starts from a membrane fill, each level
+ * (patchmatch.c): the coarsest level starts from an onion-peel fill
+ * (onion_fill.c; a membrane fill where that cannot reach), each level
  * runs a few EM iterations (search, vote), and the field is upsampled to seed
  * the next finer level. Source patches come only from known context pixels;
  * the filled depth guides the match (patches of similar depth are preferred).
@@ -21,8 +22,10 @@
 #define COARSEST_HOLE_RADIUS 4 /* levels are added until the hole is this thin... */
 #define MIN_LEVEL_SIZE 24      /* ...or the level this small */
 #define COARSEST_EM 4
+#define COARSEST_SEARCH_ITERATIONS 2 /* per EM iteration; random search over the level */
 #define LEVEL_EM 2
-#define SEARCH_ITERATIONS 2
+#define LEVEL_SEARCH_ITERATIONS 1    /* finer levels refine the upsampled field... */
+#define LEVEL_SEARCH_RADIUS 16       /* ...searching near it */
 #define SYNTH_SEED 0x5EED1234ABCDull
 
 static void free_level(synth_level *L)
@@ -226,11 +229,14 @@ static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t 
             rc = patch_vote(ctx, L, &cur);
         } else {
             patch_field_randomize(&cur, rng);
+            rc = onion_fill(ctx, L, &cur, rng);
         }
-        int em = l == n - 1 ? COARSEST_EM : LEVEL_EM;
+        int coarsest = l == n - 1, em = coarsest ? COARSEST_EM : LEVEL_EM;
+        int iterations = coarsest ? COARSEST_SEARCH_ITERATIONS : LEVEL_SEARCH_ITERATIONS;
+        int radius = coarsest ? (L->w > L->h ? L->w : L->h) : LEVEL_SEARCH_RADIUS;
         for (int it = 0; it < em && !rc; it++) {
             patch_field_costs(L, &cur);
-            patchmatch_search(L, &cur, SEARCH_ITERATIONS, rng);
+            patchmatch_search(L, &cur, iterations, radius, rng);
             rc = patch_vote(ctx, L, &cur);
         }
         patch_field_free(&prev);

@@ -108,12 +108,12 @@ static int32_t depth_term(const synth_level *L, int32_t t, int32_t s, int side)
 }
 
 int32_t patch_distance(const synth_level *L, const patch_field *f, long k, int32_t s,
-                       int32_t bound)
+                       int32_t bound, const uint8_t *valid)
 {
     const int w = L->w, nc = L->nc, r = f->radius, side = 2 * r + 1;
     const int32_t t = f->target[k];
     int32_t cost = depth_term(L, t, s, side);
-    if (f->full[k]) {
+    if (f->full[k] && !valid) {
         const uint8_t *tp = L->img + (long)(t - r * w - r) * nc;
         const uint8_t *sp = L->img + (long)(s - r * w - r) * nc;
         const long stride = (long)w * nc;
@@ -133,7 +133,7 @@ int32_t patch_distance(const synth_level *L, const patch_field *f, long k, int32
         for (int dx = -r; dx <= r; dx++) {
             int x = tx + dx;
             long q = (long)y * w + x;
-            if (x < 0 || x >= w || L->state[q] == SYNTH_OUTSIDE)
+            if (x < 0 || x >= w || L->state[q] == SYNTH_OUTSIDE || (valid && !valid[q]))
                 continue;
             const uint8_t *tp = L->img + q * nc, *sp = L->img + (long)(s + dy * w + dx) * nc;
             for (int c = 0; c < nc; c++) {
@@ -148,7 +148,7 @@ int32_t patch_distance(const synth_level *L, const patch_field *f, long k, int32
 void patch_field_costs(const synth_level *L, patch_field *f)
 {
     for (long k = 0; k < f->ntargets; k++)
-        f->cost[k] = patch_distance(L, f, k, f->source[k], INT32_MAX);
+        f->cost[k] = patch_distance(L, f, k, f->source[k], INT32_MAX, NULL);
 }
 
 /* Tries source s for target k; keeps it when it is closer. */
@@ -156,7 +156,7 @@ static void try_source(const synth_level *L, patch_field *f, long k, int32_t s)
 {
     if (s == f->source[k])
         return;
-    int32_t c = patch_distance(L, f, k, s, f->cost[k]);
+    int32_t c = patch_distance(L, f, k, s, f->cost[k], NULL);
     if (c < f->cost[k]) {
         f->source[k] = s;
         f->cost[k] = c;
@@ -182,10 +182,11 @@ static void propagate(const synth_level *L, patch_field *f, long k, int ox, int 
         try_source(L, f, k, s);
 }
 
-static void random_search(const synth_level *L, patch_field *f, long k, uint64_t *rng)
+static void random_search(const synth_level *L, patch_field *f, long k, int max_radius,
+                          uint64_t *rng)
 {
     const int w = L->w, h = L->h;
-    for (int radius = w > h ? w : h; radius >= 1; radius /= 2) {
+    for (int radius = max_radius; radius >= 1; radius /= 2) {
         int bx = f->source[k] % w, by = f->source[k] / w;
         int x = bx + (int)(synth_rand(rng) % (uint32_t)(2 * radius + 1)) - radius;
         int y = by + (int)(synth_rand(rng) % (uint32_t)(2 * radius + 1)) - radius;
@@ -197,7 +198,8 @@ static void random_search(const synth_level *L, patch_field *f, long k, uint64_t
     }
 }
 
-void patchmatch_search(const synth_level *L, patch_field *f, int iterations, uint64_t *rng)
+void patchmatch_search(const synth_level *L, patch_field *f, int iterations, int max_radius,
+                       uint64_t *rng)
 {
     for (int it = 0; it < iterations; it++) {
         int dir = it % 2 ? -1 : 1;
@@ -205,7 +207,7 @@ void patchmatch_search(const synth_level *L, patch_field *f, int iterations, uin
             long k = dir > 0 ? j : f->ntargets - 1 - j;
             propagate(L, f, k, -dir, 0);
             propagate(L, f, k, 0, -dir);
-            random_search(L, f, k, rng);
+            random_search(L, f, k, max_radius, rng);
         }
     }
 }

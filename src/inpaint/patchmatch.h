@@ -52,16 +52,25 @@ void patch_field_free(patch_field *f);
 void patch_field_randomize(patch_field *f, uint64_t *rng);
 /* Recomputes cost[] for the current sources and image. */
 void patch_field_costs(const synth_level *L, patch_field *f);
-/* PatchMatch iterations (alternating scan direction) improving source/cost. */
-void patchmatch_search(const synth_level *L, patch_field *f, int iterations, uint64_t *rng);
+/* PatchMatch iterations (alternating scan direction) improving source/cost;
+ * the random search starts max_radius pixels around the current source. */
+void patchmatch_search(const synth_level *L, patch_field *f, int iterations, int max_radius,
+                       uint64_t *rng);
 /* Every hole pixel becomes the mean of the source pixels that the target
  * patches covering it map it to. */
 int patch_vote(p3d_ctx *ctx, synth_level *L, const patch_field *f);
 
 /* Distance of target k to the source centred at pixel s: SSD over the target
- * patch's pixels that are inside and not outside, plus the depth term; stops
- * early once a row pushes it to `bound` or more. */
+ * patch's pixels that are inside, not outside and valid (valid == NULL: all),
+ * plus the depth term (patches at another depth cost more); stops early once
+ * a row pushes it to `bound` or more. */
 int32_t patch_distance(const synth_level *L, const patch_field *f, long k, int32_t s,
-                       int32_t bound);
+                       int32_t bound, const uint8_t *valid);
+
+/* onion_fill.c: greedy first estimate of a level's hole, layer by layer from
+ * its border inwards: each hole pixel takes the centre of the source patch
+ * that best matches its known and already filled neighbours; sets source[]
+ * for the hole's targets (others keep theirs). */
+int onion_fill(p3d_ctx *ctx, synth_level *L, patch_field *f, uint64_t *rng);
 
 #endif
