@@ -13,7 +13,7 @@
 #define MEMBRANE_MAX_CHANNELS 4
 #define COARSEST_PIXELS 64 /* a level this small is solved directly */
 #define COARSEST_SWEEPS 80
-#define LEVEL_SWEEPS 8
+#define LEVEL_SWEEPS 4
 #define SOR_OMEGA 1.5f
 #define DEFECT_CORRECTIONS 2
 

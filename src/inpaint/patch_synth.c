@@ -12,6 +12,7 @@
 #include "inpaint/inpaint_steps.h"
 #include "inpaint/membrane.h"
 #include "inpaint/patchmatch.h"
+#include "inpaint/patch_ssd.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@
 #define MIN_LEVEL_SIZE 24      /* ...or the level this small */
 #define COARSEST_EM 4
 #define COARSEST_SEARCH_ITERATIONS 2 /* per EM iteration; random search over the level */
-#define LEVEL_EM 2
+#define LEVEL_EM 1
 #define LEVEL_SEARCH_ITERATIONS 1    /* finer levels refine the upsampled field... */
 #define LEVEL_SEARCH_RADIUS 16       /* ...searching near it */
 #define SYNTH_SEED 0x5EED1234ABCDull
@@ -38,10 +39,12 @@ static void free_level(synth_level *L)
 
 static int alloc_level(p3d_ctx *ctx, synth_level *L, int w, int h, int nc)
 {
-    *L = (synth_level){w, h, nc, malloc((size_t)w * h * nc), malloc((size_t)w * h),
+    *L = (synth_level){w, h, nc, malloc((size_t)w * h * nc + PATCH_SSD_PADDING), malloc((size_t)w * h),
                        malloc(sizeof(int16_t) * w * h)};
-    if (L->img && L->state && L->depth)
+    if (L->img && L->state && L->depth) {
+        memset(L->img + (size_t)w * h * nc, 0, PATCH_SSD_PADDING);
         return P3D_OK;
+    }
     free_level(L);
     return p3d_fail(ctx, P3D_E_NOMEM, "patch synthesis: out of memory for a %dx%d level", w, h);
 }
@@ -226,7 +229,7 @@ static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t 
         }
         if (prev.ntargets > 0) {
             upsample_field(&levels[l + 1], &prev, L, &cur, rng);
-            rc = patch_vote(ctx, L, &cur);
+            patch_vote(L, &cur);
         } else {
             patch_field_randomize(&cur, rng);
             rc = onion_fill(ctx, L, &cur, rng);
@@ -237,7 +240,7 @@ static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t 
         for (int it = 0; it < em && !rc; it++) {
             patch_field_costs(L, &cur);
             patchmatch_search(L, &cur, iterations, radius, rng);
-            rc = patch_vote(ctx, L, &cur);
+            patch_vote(L, &cur);
         }
         patch_field_free(&prev);
         prev = cur;

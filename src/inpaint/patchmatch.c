@@ -2,6 +2,7 @@
  * of the exemplar-based colour synthesis (see patchmatch.h). Window tests use
  * summed-area tables, so setting up a level is O(pixels). */
 #include "inpaint/patchmatch.h"
+#include "inpaint/patch_ssd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -113,18 +114,9 @@ int32_t patch_distance(const synth_level *L, const patch_field *f, long k, int32
     const int w = L->w, nc = L->nc, r = f->radius, side = 2 * r + 1;
     const int32_t t = f->target[k];
     int32_t cost = depth_term(L, t, s, side);
-    if (f->full[k] && !valid) {
-        const uint8_t *tp = L->img + (long)(t - r * w - r) * nc;
-        const uint8_t *sp = L->img + (long)(s - r * w - r) * nc;
-        const long stride = (long)w * nc;
-        const int row = side * nc;
-        for (int dy = 0; dy < side && cost < bound; dy++, tp += stride, sp += stride)
-            for (int j = 0; j < row; j++) {
-                int d = tp[j] - sp[j];
-                cost += d * d;
-            }
-        return cost;
-    }
+    if (f->full[k] && !valid)
+        return patch_ssd(L->img + (long)(t - r * w - r) * nc, L->img + (long)(s - r * w - r) * nc,
+                         (long)w * nc, side, side * nc, cost, bound);
     const int tx = t % w, ty = t / w;
     for (int dy = -r; dy <= r && cost < bound; dy++) {
         int y = ty + dy;
@@ -212,39 +204,32 @@ void patchmatch_search(const synth_level *L, patch_field *f, int iterations, int
     }
 }
 
-int patch_vote(p3d_ctx *ctx, synth_level *L, const patch_field *f)
+/* Gathers per hole pixel over the targets whose patch covers it. Sources are
+ * made of known pixels only, so the hole can be updated in place. */
+void patch_vote(synth_level *L, const patch_field *f)
 {
     const int w = L->w, h = L->h, nc = L->nc, r = f->radius;
-    long n = (long)w * h;
-    int32_t *sum = calloc((size_t)n * nc, sizeof(int32_t));
-    int32_t *count = calloc((size_t)n, sizeof(int32_t));
-    if (!sum || !count) {
-        free(sum);
-        free(count);
-        return p3d_fail(ctx, P3D_E_NOMEM, "patch synthesis: out of memory for a %dx%d vote", w, h);
-    }
-    for (long k = 0; k < f->ntargets; k++) {
-        int tx = f->target[k] % w, ty = f->target[k] / w;
-        int sx = f->source[k] % w, sy = f->source[k] / w;
-        for (int dy = -r; dy <= r; dy++) {
-            if (ty + dy < 0 || ty + dy >= h)
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            long q = (long)y * w + x;
+            if (L->state[q] != SYNTH_HOLE)
                 continue;
-            for (int dx = -r; dx <= r; dx++) {
-                long q = (long)(ty + dy) * w + tx + dx;
-                if (tx + dx < 0 || tx + dx >= w || L->state[q] != SYNTH_HOLE)
-                    continue;
-                const uint8_t *sp = L->img + ((long)(sy + dy) * w + sx + dx) * nc;
-                for (int c = 0; c < nc; c++)
-                    sum[q * nc + c] += sp[c];
-                count[q]++;
+            int32_t sum[3] = {0}, count = 0;
+            const int dx_lo = x + r >= w ? x + 1 - w : -r, dx_hi = x < r ? x : r;
+            const int dy_lo = y + r >= h ? y + 1 - h : -r, dy_hi = y < r ? y : r;
+            for (int dy = dy_lo; dy <= dy_hi; dy++) {
+                const int32_t *slots = &f->slot[q - (long)dy * w];
+                for (int dx = dx_lo; dx <= dx_hi; dx++) {
+                    int32_t slot = slots[-dx];
+                    if (slot < 0)
+                        continue;
+                    const uint8_t *sp = L->img + ((long)f->source[slot] + (long)dy * w + dx) * nc;
+                    for (int c = 0; c < nc; c++)
+                        sum[c] += sp[c];
+                    count++;
+                }
             }
+            for (int c = 0; c < nc && count; c++)
+                L->img[q * nc + c] = (uint8_t)((sum[c] + count / 2) / count);
         }
-    }
-    for (long q = 0; q < n; q++)
-        if (count[q])
-            for (int c = 0; c < nc; c++)
-                L->img[q * nc + c] = (uint8_t)((sum[q * nc + c] + count[q] / 2) / count[q]);
-    free(sum);
-    free(count);
-    return P3D_OK;
 }

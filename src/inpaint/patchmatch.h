@@ -58,7 +58,7 @@ void patchmatch_search(const synth_level *L, patch_field *f, int iterations, int
                        uint64_t *rng);
 /* Every hole pixel becomes the mean of the source pixels that the target
  * patches covering it map it to. */
-int patch_vote(p3d_ctx *ctx, synth_level *L, const patch_field *f);
+void patch_vote(synth_level *L, const patch_field *f);
 
 /* Distance of target k to the source centred at pixel s: SSD over the target
  * patch's pixels that are inside, not outside and valid (valid == NULL: all),
