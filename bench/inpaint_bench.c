@@ -133,6 +133,26 @@ static double band_error(const crop *c)
     return n ? sum / n : 0;
 }
 
+/* Mean gradient magnitude (|dx| + |dy|, summed over channels) of img over the
+ * band's interior pixels: texture energy, ~0 for a smooth fill. */
+static double band_gradient(const crop *c, const uint8_t *img)
+{
+    const int s = c->job.width;
+    double sum = 0;
+    long n = 0;
+    for (int y = 0; y + 1 < s; y++)
+        for (int x = 0; x + 1 < s; x++) {
+            long i = (long)y * s + x;
+            if (!c->job.mask[i] || !c->job.mask[i + 1] || !c->job.mask[i + s])
+                continue;
+            for (int ch = 0; ch < 3; ch++)
+                sum += abs(img[3 * (i + 1) + ch] - img[3 * i + ch]) +
+                       abs(img[3 * (i + s) + ch] - img[3 * i + ch]);
+            n++;
+        }
+    return n ? sum / n : 0;
+}
+
 static void save_views(const char *dir, int k, const char *name, const crop *c)
 {
     int s = c->job.width;
@@ -191,7 +211,7 @@ int main(int argc, char **argv)
     p3d_inpaint_diffusion_create(&ctx, &backends[1]);
     for (int b = 0; b < 2; b++) {
         const p3d_inpaint_backend *be = &backends[b];
-        double ms[3] = {0}, err = 0, hole = 0;
+        double ms[3] = {0}, err = 0, hole = 0, grad = 0, grad_truth = 0;
         for (int k = 0; k < crops; k++) {
             crop c;
             make_crop(&tex, size, k, &c);
@@ -210,6 +230,8 @@ int main(int argc, char **argv)
             ms[1] += t2 - t1;
             ms[2] += t3 - t2;
             err += band_error(&c);
+            grad += band_gradient(&c, c.job.rgb_out);
+            grad_truth += band_gradient(&c, c.truth);
             for (long i = 0; i < (long)size * size; i++)
                 hole += c.job.mask[i];
             if (png_dir && k < 3) {
@@ -227,11 +249,13 @@ int main(int argc, char **argv)
             }
             free_crop(&c);
         }
-        printf("inpaint %-9s %d crops %dx%d, hole %.0f%%: %.2f ms/crop (edges %.2f, depth %.2f, "
-               "color %.2f); band colour error %.1f\n",
+        double total = ms[0] + ms[1] + ms[2];
+        printf("inpaint %-9s %d crops %dx%d, hole %.0f%%: %.2f ms/crop, %.2f ms per 10k hole px "
+               "(edges %.2f, depth %.2f, color %.2f ms/crop); band: colour error %.1f, "
+               "texture energy %.2f of the truth's\n",
                be->name, crops, size, size, 100.0 * hole / ((double)crops * size * size),
-               (ms[0] + ms[1] + ms[2]) / crops, ms[0] / crops, ms[1] / crops, ms[2] / crops,
-               err / crops);
+               total / crops, 1e4 * total / hole, ms[0] / crops, ms[1] / crops, ms[2] / crops,
+               err / crops, grad / grad_truth);
         be->destroy(be->state);
     }
     free(tex.rgb);

@@ -13,9 +13,9 @@
 #define MEMBRANE_MAX_CHANNELS 4
 #define COARSEST_PIXELS 64 /* a level this small is solved directly */
 #define COARSEST_SWEEPS 80
-#define LEVEL_SWEEPS 4
+#define LEVEL_SWEEPS 3
 #define SOR_OMEGA 1.5f
-#define DEFECT_CORRECTIONS 2
+#define DEFECT_CORRECTIONS 3
 
 /* The discrete problem on unknown pixels i: sum over the non-wall 4-neighbours
  * j of (v_j - v_i) + rhs_i = 0 (rhs = 0: harmonic; else a residual equation). */
@@ -26,9 +26,10 @@ typedef struct grid {
     float *rhs; /* per unknown pixel and channel */
 } grid;
 
-/* SOR sweeps over the unknown pixels in scan order. The neighbour lists are
- * built once: pixel index and a bit per non-wall 4-neighbour (1 left, 2 right,
- * 4 up, 8 down). */
+/* Red-black SOR sweeps over the unknown pixels: all pixels with x + y even,
+ * then all odd ones, so that no update waits for the previous one. The
+ * neighbour lists are built once: pixel index and a bit per non-wall
+ * 4-neighbour (1 left, 2 right, 4 up, 8 down). */
 static int sor_sweeps(p3d_ctx *ctx, grid *g, int sweeps)
 {
     const int w = g->w, h = g->h, nc = g->nc;
@@ -39,16 +40,17 @@ static int sor_sweeps(p3d_ctx *ctx, grid *g, int sweeps)
     if (!pixels)
         return p3d_fail(ctx, P3D_E_NOMEM, "membrane: out of memory for %ld pixels", count);
     count = 0;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            long i = (long)y * w + x;
-            if (g->state[i] != MEMBRANE_UNKNOWN)
-                continue;
-            int bits = (x > 0 && g->state[i - 1]) | (x + 1 < w && g->state[i + 1]) << 1 |
-                       (y > 0 && g->state[i - w]) << 2 | (y + 1 < h && g->state[i + w]) << 3;
-            if (bits)
-                pixels[count++] = (int32_t)(i << 4 | bits);
-        }
+    for (int colour = 0; colour < 2; colour++)
+        for (int y = 0; y < h; y++)
+            for (int x = (y + colour) & 1; x < w; x += 2) {
+                long i = (long)y * w + x;
+                if (g->state[i] != MEMBRANE_UNKNOWN)
+                    continue;
+                int bits = (x > 0 && g->state[i - 1]) | (x + 1 < w && g->state[i + 1]) << 1 |
+                           (y > 0 && g->state[i - w]) << 2 | (y + 1 < h && g->state[i + w]) << 3;
+                if (bits)
+                    pixels[count++] = (int32_t)(i << 4 | bits);
+            }
     const long offset[4] = {-1, 1, -w, w};
     for (int s = 0; s < sweeps; s++)
         for (long k = 0; k < count; k++) {
