@@ -214,7 +214,7 @@ void patch_vote(synth_level *L, const patch_field *f)
             long q = (long)y * w + x;
             if (L->state[q] != SYNTH_HOLE)
                 continue;
-            int32_t sum[3] = {0}, count = 0;
+            int32_t sum0 = 0, sum1 = 0, sum2 = 0, count = 0; /* kept in registers */
             const int dx_lo = x + r >= w ? x + 1 - w : -r, dx_hi = x < r ? x : r;
             const int dy_lo = y + r >= h ? y + 1 - h : -r, dy_hi = y < r ? y : r;
             for (int dy = dy_lo; dy <= dy_hi; dy++) {
@@ -224,12 +224,21 @@ void patch_vote(synth_level *L, const patch_field *f)
                     if (slot < 0)
                         continue;
                     const uint8_t *sp = L->img + ((long)f->source[slot] + (long)dy * w + dx) * nc;
-                    for (int c = 0; c < nc; c++)
-                        sum[c] += sp[c];
+                    sum0 += sp[0];
+                    if (nc == 3) {
+                        sum1 += sp[1];
+                        sum2 += sp[2];
+                    }
                     count++;
                 }
             }
-            for (int c = 0; c < nc && count; c++)
-                L->img[q * nc + c] = (uint8_t)((sum[c] + count / 2) / count);
+            if (!count)
+                continue;
+            uint8_t *out = &L->img[q * nc];
+            out[0] = (uint8_t)((sum0 + count / 2) / count);
+            if (nc == 3) {
+                out[1] = (uint8_t)((sum1 + count / 2) / count);
+                out[2] = (uint8_t)((sum2 + count / 2) / count);
+            }
         }
 }
