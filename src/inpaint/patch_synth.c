@@ -22,7 +22,7 @@
 #define MAX_LEVELS 8
 #define COARSEST_HOLE_RADIUS 4 /* levels are added until the hole is this thin... */
 #define MIN_LEVEL_SIZE 24      /* ...or the level this small */
-#define COARSEST_EM 4
+#define COARSEST_EM 3
 #define COARSEST_SEARCH_ITERATIONS 2 /* per EM iteration; random search over the level */
 #define LEVEL_EM 1
 #define LEVEL_SEARCH_ITERATIONS 1    /* finer levels refine the upsampled field... */
