@@ -5,12 +5,13 @@
  * the mean absolute colour error in the band against the photo for the
  * classical backend and the diffusion baseline; --png DIR writes the first
  * crops (input, both results, edges, depth) for looking at.
- * Usage: inpaint_bench [--crops N] [--size S] [--photo file.png] [--png DIR] */
+ * Usage: tool_inpaint_bench [--crops N] [--size S] [--photo FILE] [--png DIR]
+ * (run by bench/inpaint.sh, i.e. `make bench`). */
 #include "inpaint/baselines.h"
 #include "inpaint/classical.h"
+#include "photo3d/io.h"
 
 #include <math.h>
-#include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,19 +22,12 @@ typedef struct texture {
     uint8_t *rgb;
 } texture;
 
-static int load_png(const char *path, texture *t)
+static int load_photo(p3d_ctx *ctx, const char *path, texture *t)
 {
-    png_image img;
-    memset(&img, 0, sizeof img);
-    img.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&img, path))
+    p3d_image img;
+    if (p3d_image_load(ctx, path, &img))
         return -1;
-    img.format = PNG_FORMAT_RGB;
-    t->w = (int)img.width;
-    t->h = (int)img.height;
-    t->rgb = malloc(PNG_IMAGE_SIZE(img));
-    if (!t->rgb || !png_image_finish_read(&img, NULL, t->rgb, 0, NULL))
-        return -1;
+    *t = (texture){img.width, img.height, img.data};
     return 0;
 }
 
@@ -41,14 +35,11 @@ static void save_png(const char *dir, const char *name, int k, int w, int h, con
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/crop%d_%s.png", dir, k, name);
-    png_image img;
-    memset(&img, 0, sizeof img);
-    img.version = PNG_IMAGE_VERSION;
-    img.width = (png_uint_32)w;
-    img.height = (png_uint_32)h;
-    img.format = PNG_FORMAT_RGB;
-    if (!png_image_write_to_file(&img, path, 0, rgb, 0, NULL))
-        fprintf(stderr, "inpaint_bench: cannot write %s\n", path);
+    p3d_ctx ctx;
+    p3d_ctx_init(&ctx);
+    p3d_image img = {w, h, 3, (uint8_t *)rgb, false};
+    if (p3d_image_save_png(&ctx, path, &img))
+        fprintf(stderr, "tool_inpaint_bench: %s\n", p3d_errmsg(&ctx));
 }
 
 static void procedural_texture(texture *t)
@@ -191,21 +182,21 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--photo")) photo = argv[i + 1];
         else if (!strcmp(argv[i], "--png")) png_dir = argv[i + 1];
         else {
-            fprintf(stderr, "inpaint_bench: unknown option %s\n", argv[i]);
+            fprintf(stderr, "tool_inpaint_bench: unknown option %s\n", argv[i]);
             return 2;
         }
     }
     if (crops < 1 || size < 8) {
-        fprintf(stderr, "inpaint_bench: need --crops >= 1 and --size >= 8\n");
+        fprintf(stderr, "tool_inpaint_bench: need --crops >= 1 and --size >= 8\n");
         return 2;
-    }
-    texture tex;
-    if (photo ? load_png(photo, &tex) : (procedural_texture(&tex), 0)) {
-        fprintf(stderr, "inpaint_bench: %s: cannot read PNG\n", photo);
-        return 1;
     }
     p3d_ctx ctx;
     p3d_ctx_init(&ctx);
+    texture tex;
+    if (photo ? load_photo(&ctx, photo, &tex) : (procedural_texture(&tex), 0)) {
+        fprintf(stderr, "tool_inpaint_bench: %s\n", p3d_errmsg(&ctx));
+        return 1;
+    }
     p3d_inpaint_backend backends[2];
     p3d_inpaint_classical_create(&ctx, &backends[0]);
     p3d_inpaint_diffusion_create(&ctx, &backends[1]);
@@ -223,7 +214,7 @@ int main(int argc, char **argv)
             rc = rc ? rc : be->color(&ctx, be->state, &c.job);
             double t3 = now_ms();
             if (rc) {
-                fprintf(stderr, "inpaint_bench: %s\n", p3d_errmsg(&ctx));
+                fprintf(stderr, "tool_inpaint_bench: %s\n", p3d_errmsg(&ctx));
                 return 1;
             }
             ms[0] += t1 - t0;
