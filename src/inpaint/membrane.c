@@ -6,6 +6,7 @@
  * 6.3, classical replacement of the depth network) and for the diffusion
  * baseline. Cost is O(pixels) per component. */
 #include "inpaint/membrane.h"
+#include "inpaint/pyramid.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,17 @@ typedef struct grid {
     float *v;
     float *rhs; /* per unknown pixel and channel */
 } grid;
+
+/* The in-grid 4-neighbours of pixel i into nb; returns their number. */
+static int neighbours4(long i, int w, int h, long nb[4])
+{
+    int x = (int)(i % w), y = (int)(i / w), k = 0;
+    if (x > 0) nb[k++] = i - 1;
+    if (x + 1 < w) nb[k++] = i + 1;
+    if (y > 0) nb[k++] = i - w;
+    if (y + 1 < h) nb[k++] = i + w;
+    return k;
+}
 
 /* Red-black SOR sweeps over the unknown pixels: all pixels with x + y even,
  * then all odd ones, so that no update waits for the previous one. The
@@ -106,22 +118,20 @@ static void coarsen(const grid *f, grid *g)
             long ci = (long)y * g->w + x;
             int known = 0, unknown = 0;
             float sum[MEMBRANE_MAX_CHANNELS] = {0}, rhs[MEMBRANE_MAX_CHANNELS] = {0};
-            for (int dy = 0; dy < 2; dy++)
-                for (int dx = 0; dx < 2; dx++) {
-                    int fx = 2 * x + dx, fy = 2 * y + dy;
-                    if (fx >= f->w || fy >= f->h)
-                        continue;
-                    long fi = (long)fy * f->w + fx;
-                    if (f->state[fi] == MEMBRANE_KNOWN) {
-                        known++;
-                        for (int c = 0; c < f->nc; c++)
-                            sum[c] += f->v[fi * f->nc + c];
-                    } else if (f->state[fi] == MEMBRANE_UNKNOWN) {
-                        unknown++;
-                        for (int c = 0; c < f->nc; c++)
-                            rhs[c] += f->rhs[fi * f->nc + c];
-                    }
+            long child[4];
+            int children = pyramid_children(x, y, f->w, f->h, child);
+            for (int j = 0; j < children; j++) {
+                long fi = child[j];
+                if (f->state[fi] == MEMBRANE_KNOWN) {
+                    known++;
+                    for (int c = 0; c < f->nc; c++)
+                        sum[c] += f->v[fi * f->nc + c];
+                } else if (f->state[fi] == MEMBRANE_UNKNOWN) {
+                    unknown++;
+                    for (int c = 0; c < f->nc; c++)
+                        rhs[c] += f->rhs[fi * f->nc + c];
                 }
+            }
             g->state[ci] = known ? MEMBRANE_KNOWN : unknown ? MEMBRANE_UNKNOWN : MEMBRANE_WALL;
             for (int c = 0; c < g->nc; c++) {
                 g->v[ci * g->nc + c] = known ? sum[c] / known : 0.0f;
@@ -180,24 +190,19 @@ static int solve_grid(p3d_ctx *ctx, grid *g)
     for (int it = 0; it < DEFECT_CORRECTIONS && !rc; it++) {
         memset(e.v, 0, sizeof(float) * n);
         memset(e.rhs, 0, sizeof(float) * n);
-        for (int y = 0; y < g->h; y++)
-            for (int x = 0; x < g->w; x++) {
-                long i = (long)y * g->w + x;
-                if (g->state[i] != MEMBRANE_UNKNOWN)
-                    continue;
-                long nb[4];
-                int k = 0;
-                if (x > 0 && g->state[i - 1]) nb[k++] = i - 1;
-                if (x + 1 < g->w && g->state[i + 1]) nb[k++] = i + 1;
-                if (y > 0 && g->state[i - g->w]) nb[k++] = i - g->w;
-                if (y + 1 < g->h && g->state[i + g->w]) nb[k++] = i + g->w;
-                for (int c = 0; c < g->nc; c++) {
-                    float r = -k * g->v[i * g->nc + c];
-                    for (int j = 0; j < k; j++)
-                        r += g->v[nb[j] * g->nc + c];
-                    e.rhs[i * g->nc + c] = r;
-                }
+        for (long i = 0; i < (long)g->w * g->h; i++) {
+            if (g->state[i] != MEMBRANE_UNKNOWN)
+                continue;
+            long nb[4];
+            int k = neighbours4(i, g->w, g->h, nb);
+            for (int c = 0; c < g->nc; c++) {
+                float r = 0;
+                for (int j = 0; j < k; j++)
+                    if (g->state[nb[j]] != MEMBRANE_WALL)
+                        r += g->v[nb[j] * g->nc + c] - g->v[i * g->nc + c];
+                e.rhs[i * g->nc + c] = r;
             }
+        }
         rc = cascadic_solve(ctx, &e);
         for (long i = 0; i < n && !rc; i++)
             g->v[i] += e.v[i];
@@ -223,13 +228,8 @@ static int label_unknown(int w, int h, const uint8_t *state, int32_t *label, int
         label[seed] = count;
         while (head < tail) {
             long i = queue[head++];
-            int x = (int)(i % w), y = (int)(i / w);
             long nb[4];
-            int k = 0;
-            if (x > 0) nb[k++] = i - 1;
-            if (x + 1 < w) nb[k++] = i + 1;
-            if (y > 0) nb[k++] = i - w;
-            if (y + 1 < h) nb[k++] = i + w;
+            int k = neighbours4(i, w, h, nb);
             while (k--)
                 if (state[nb[k]] == MEMBRANE_UNKNOWN && label[nb[k]] < 0) {
                     label[nb[k]] = count;
@@ -313,13 +313,8 @@ static int fill_from_nearest_known(p3d_ctx *ctx, int w, int h, int nc, const uin
     }
     while (head < tail) {
         long i = queue[head++];
-        int x = (int)(i % w), y = (int)(i / w);
         long nb[4];
-        int k = 0;
-        if (x > 0) nb[k++] = i - 1;
-        if (x + 1 < w) nb[k++] = i + 1;
-        if (y > 0) nb[k++] = i - w;
-        if (y + 1 < h) nb[k++] = i + w;
+        int k = neighbours4(i, w, h, nb);
         while (k--)
             if (from[nb[k]] < 0) {
                 from[nb[k]] = from[i];

@@ -13,6 +13,7 @@
 #include "inpaint/membrane.h"
 #include "inpaint/patchmatch.h"
 #include "inpaint/patch_ssd.h"
+#include "inpaint/pyramid.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -74,23 +75,21 @@ static void coarsen(const synth_level *f, synth_level *g)
     for (int y = 0; y < g->h; y++)
         for (int x = 0; x < g->w; x++) {
             int hole = 0, known = 0, coded = 0, sum[3] = {0}, dsum = 0;
-            for (int dy = 0; dy < 2; dy++)
-                for (int dx = 0; dx < 2; dx++) {
-                    int fx = 2 * x + dx, fy = 2 * y + dy;
-                    if (fx >= f->w || fy >= f->h)
-                        continue;
-                    long fi = (long)fy * f->w + fx;
-                    hole += f->state[fi] == SYNTH_HOLE;
-                    if (f->state[fi] == SYNTH_KNOWN) {
-                        known++;
-                        for (int c = 0; c < nc; c++)
-                            sum[c] += f->img[fi * nc + c];
-                    }
-                    if (f->depth[fi] != SYNTH_NO_DEPTH) {
-                        coded++;
-                        dsum += f->depth[fi];
-                    }
+            long child[4];
+            int children = pyramid_children(x, y, f->w, f->h, child);
+            for (int j = 0; j < children; j++) {
+                long fi = child[j];
+                hole += f->state[fi] == SYNTH_HOLE;
+                if (f->state[fi] == SYNTH_KNOWN) {
+                    known++;
+                    for (int c = 0; c < nc; c++)
+                        sum[c] += f->img[fi * nc + c];
                 }
+                if (f->depth[fi] != SYNTH_NO_DEPTH) {
+                    coded++;
+                    dsum += f->depth[fi];
+                }
+            }
             long i = (long)y * g->w + x;
             g->state[i] = hole ? SYNTH_HOLE : known ? SYNTH_KNOWN : SYNTH_OUTSIDE;
             for (int c = 0; c < nc; c++)
