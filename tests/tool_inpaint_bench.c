@@ -20,6 +20,7 @@
 typedef struct texture {
     int w, h;
     uint8_t *rgb;
+    int gray; /* R == G == B everywhere: the jobs say so */
 } texture;
 
 static int load_photo(p3d_ctx *ctx, const char *path, texture *t)
@@ -27,7 +28,7 @@ static int load_photo(p3d_ctx *ctx, const char *path, texture *t)
     p3d_image img;
     if (p3d_image_load(ctx, path, &img))
         return -1;
-    *t = (texture){img.width, img.height, img.data};
+    *t = (texture){img.width, img.height, img.data, img.gray};
     return 0;
 }
 
@@ -45,6 +46,7 @@ static void save_png(const char *dir, const char *name, int k, int w, int h, con
 static void procedural_texture(texture *t)
 {
     t->w = t->h = 512;
+    t->gray = 0;
     t->rgb = malloc((size_t)3 * 512 * 512);
     uint32_t s = 7;
     for (int y = 0; y < 512; y++)
@@ -94,7 +96,7 @@ static void make_crop(const texture *t, int s, int k, crop *c)
             }
         }
     }
-    c->job = (p3d_inpaint_job){s, s, context, mask, edge, depth, rgb, 0,
+    c->job = (p3d_inpaint_job){s, s, context, mask, edge, depth, rgb, t->gray,
                                calloc(n, 1), calloc(n, sizeof(float)), calloc(n, 3)};
 }
 
