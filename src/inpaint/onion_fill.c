@@ -6,6 +6,7 @@
  * would make the EM iterations prefer smooth sources. Search per pixel:
  * shifted sources of filled neighbours, random sources, then a shrinking
  * random search around the best (PatchMatch-style). */
+#include "inpaint/patch_ssd.h"
 #include "inpaint/patchmatch.h"
 
 #include <stdlib.h>
@@ -42,7 +43,7 @@ static void fill_pixel(synth_level *L, patch_field *f, int32_t p, const uint8_t 
         if (nx < 0 || ny < 0 || nx >= w || ny >= h)
             continue;
         int32_t n = ny * w + nx, slot = f->slot[n];
-        if (!filled[n] || L->state[n] != SYNTH_HOLE || slot < 0)
+        if (!filled[(long)n * L->nc] || L->state[n] != SYNTH_HOLE || slot < 0)
             continue;
         int sx = f->source[slot] % w - NB8[j][0], sy = f->source[slot] / w - NB8[j][1];
         if (sx >= 0 && sy >= 0 && sx < w && sy < h)
@@ -66,7 +67,8 @@ int onion_fill(p3d_ctx *ctx, synth_level *L, patch_field *f, uint64_t *rng)
 {
     const int w = L->w, h = L->h;
     long n = (long)w * h;
-    uint8_t *filled = malloc((size_t)n), *seen = malloc((size_t)n);
+    /* filled: laid out like L->img, as patch_distance wants its masks */
+    uint8_t *filled = calloc((size_t)n * L->nc + PATCH_SSD_PADDING, 1), *seen = malloc((size_t)n);
     int32_t *layer = malloc(sizeof(int32_t) * n), *next = malloc(sizeof(int32_t) * n);
     if (!filled || !seen || !layer || !next) {
         free(filled);
@@ -76,8 +78,10 @@ int onion_fill(p3d_ctx *ctx, synth_level *L, patch_field *f, uint64_t *rng)
         return p3d_fail(ctx, P3D_E_NOMEM, "patch synthesis: out of memory for a %dx%d level", w,
                         h);
     }
-    for (long i = 0; i < n; i++)
-        seen[i] = filled[i] = L->state[i] == SYNTH_KNOWN;
+    for (long i = 0; i < n; i++) {
+        seen[i] = L->state[i] == SYNTH_KNOWN;
+        memset(&filled[i * L->nc], seen[i] ? 0xFF : 0, (size_t)L->nc);
+    }
     long count = 0;
     for (long i = 0; i < n; i++) {
         if (L->state[i] != SYNTH_HOLE)
@@ -85,7 +89,8 @@ int onion_fill(p3d_ctx *ctx, synth_level *L, patch_field *f, uint64_t *rng)
         int x = (int)(i % w), y = (int)(i / w), border = 0;
         for (int j = 0; j < 8 && !border; j++) {
             int nx = x + NB8[j][0], ny = y + NB8[j][1];
-            border = nx >= 0 && ny >= 0 && nx < w && ny < h && filled[(long)ny * w + nx];
+            border = nx >= 0 && ny >= 0 && nx < w && ny < h &&
+                     L->state[(long)ny * w + nx] == SYNTH_KNOWN;
         }
         if (border) {
             layer[count++] = (int32_t)i;
@@ -96,7 +101,7 @@ int onion_fill(p3d_ctx *ctx, synth_level *L, patch_field *f, uint64_t *rng)
     while (count > 0) {
         for (long j = 0; j < count; j++) {
             fill_pixel(L, f, layer[j], filled, rng);
-            filled[layer[j]] = 1;
+            memset(&filled[(long)layer[j] * L->nc], 0xFF, (size_t)L->nc);
         }
         long next_count = 0;
         for (long j = 0; j < count; j++) {

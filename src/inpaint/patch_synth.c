@@ -35,19 +35,29 @@ static void free_level(synth_level *L)
     free(L->img);
     free(L->state);
     free(L->depth);
+    free(L->valid);
     memset(L, 0, sizeof *L);
 }
 
 static int alloc_level(p3d_ctx *ctx, synth_level *L, int w, int h, int nc)
 {
-    *L = (synth_level){w, h, nc, malloc((size_t)w * h * nc + PATCH_SSD_PADDING), malloc((size_t)w * h),
-                       malloc(sizeof(int16_t) * w * h)};
-    if (L->img && L->state && L->depth) {
-        memset(L->img + (size_t)w * h * nc, 0, PATCH_SSD_PADDING);
+    size_t bytes = (size_t)w * h * nc;
+    *L = (synth_level){w, h, nc, malloc(bytes + PATCH_SSD_PADDING), malloc((size_t)w * h),
+                       malloc(sizeof(int16_t) * w * h), malloc(bytes + PATCH_SSD_PADDING)};
+    if (L->img && L->state && L->depth && L->valid) {
+        memset(L->img + bytes, 0, PATCH_SSD_PADDING);
+        memset(L->valid + bytes, 0, PATCH_SSD_PADDING);
         return P3D_OK;
     }
     free_level(L);
     return p3d_fail(ctx, P3D_E_NOMEM, "patch synthesis: out of memory for a %dx%d level", w, h);
+}
+
+/* L->valid from L->state. */
+static void mark_valid(synth_level *L)
+{
+    for (long i = 0; i < (long)L->w * L->h; i++)
+        memset(&L->valid[i * L->nc], L->state[i] == SYNTH_OUTSIDE ? 0 : 0xFF, (size_t)L->nc);
 }
 
 static int16_t depth_code(float depth)
@@ -267,13 +277,16 @@ int inpaint_synthesize_color(p3d_ctx *ctx, p3d_inpaint_job *job)
     int nlevels = 0, rc = alloc_level(ctx, &levels[0], w, h, job->gray ? 1 : 3);
     if (!rc) {
         fill_finest(job, &levels[0]);
+        mark_valid(&levels[0]);
         rc = count_levels(ctx, &levels[0], &nlevels);
     }
     for (int l = 1; l < nlevels && !rc; l++) {
         rc = alloc_level(ctx, &levels[l], (levels[l - 1].w + 1) / 2, (levels[l - 1].h + 1) / 2,
                          levels[0].nc);
-        if (!rc)
+        if (!rc) {
             coarsen(&levels[l - 1], &levels[l]);
+            mark_valid(&levels[l]);
+        }
     }
     uint64_t rng = SYNTH_SEED ^ ((uint64_t)w << 32) ^ (uint64_t)h;
     if (!rc)

@@ -111,30 +111,20 @@ static int32_t depth_term(const synth_level *L, int32_t t, int32_t s, int side)
 int32_t patch_distance(const synth_level *L, const patch_field *f, long k, int32_t s,
                        int32_t bound, const uint8_t *valid)
 {
-    const int w = L->w, nc = L->nc, r = f->radius, side = 2 * r + 1;
+    const int w = L->w, h = L->h, nc = L->nc, r = f->radius, side = 2 * r + 1;
     const int32_t t = f->target[k];
     int32_t cost = depth_term(L, t, s, side);
     if (f->full[k] && !valid)
         return patch_ssd(L->img + (long)(t - r * w - r) * nc, L->img + (long)(s - r * w - r) * nc,
                          (long)w * nc, side, side * nc, cost, bound);
+    /* The target patch clipped to the level; the source patch (always inside)
+     * is cut the same way. */
     const int tx = t % w, ty = t / w;
-    for (int dy = -r; dy <= r && cost < bound; dy++) {
-        int y = ty + dy;
-        if (y < 0 || y >= L->h)
-            continue;
-        for (int dx = -r; dx <= r; dx++) {
-            int x = tx + dx;
-            long q = (long)y * w + x;
-            if (x < 0 || x >= w || L->state[q] == SYNTH_OUTSIDE || (valid && !valid[q]))
-                continue;
-            const uint8_t *tp = L->img + q * nc, *sp = L->img + (long)(s + dy * w + dx) * nc;
-            for (int c = 0; c < nc; c++) {
-                int d = tp[c] - sp[c];
-                cost += d * d;
-            }
-        }
-    }
-    return cost;
+    const int x0 = tx < r ? 0 : tx - r, x1 = tx + r >= w ? w - 1 : tx + r;
+    const int y0 = ty < r ? 0 : ty - r, y1 = ty + r >= h ? h - 1 : ty + r;
+    const long at = ((long)y0 * w + x0) * nc, as = at + (long)(s - t) * nc;
+    return patch_ssd_masked(L->img + at, L->img + as, (valid ? valid : L->valid) + at,
+                            (long)w * nc, y1 - y0 + 1, (x1 - x0 + 1) * nc, cost, bound);
 }
 
 void patch_field_costs(const synth_level *L, patch_field *f)

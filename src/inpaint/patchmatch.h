@@ -19,6 +19,7 @@ typedef struct synth_level {
     uint8_t *img;   /* w*h*nc: known pixels fixed, hole pixels the current estimate */
     uint8_t *state; /* SYNTH_* per pixel */
     int16_t *depth; /* SYNTH_DEPTH_CODE_SCALE * log(depth), or SYNTH_NO_DEPTH */
+    uint8_t *valid; /* laid out like img: 0xFF where the pixel is known or hole, 0 outside */
 } synth_level;
 
 typedef struct patch_field {
@@ -61,9 +62,10 @@ void patchmatch_search(const synth_level *L, patch_field *f, int iterations, int
 void patch_vote(synth_level *L, const patch_field *f);
 
 /* Distance of target k to the source centred at pixel s: SSD over the target
- * patch's pixels that are inside, not outside and valid (valid == NULL: all),
- * plus the depth term (patches at another depth cost more); stops early once
- * a row pushes it to `bound` or more. */
+ * patch's pixels that are inside the level and valid (valid: laid out like
+ * L->img, 0xFF or 0 per byte; NULL: L->valid), plus the depth term (patches at
+ * another depth cost more); stops early once a row pushes it to `bound` or
+ * more. Images and masks carry PATCH_SSD_PADDING bytes at their end. */
 int32_t patch_distance(const synth_level *L, const patch_field *f, long k, int32_t s,
                        int32_t bound, const uint8_t *valid);
 
