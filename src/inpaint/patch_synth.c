@@ -238,7 +238,7 @@ static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t 
         }
         if (prev.ntargets > 0) {
             upsample_field(&levels[l + 1], &prev, L, &cur, rng);
-            patch_vote(L, &cur);
+            patch_vote(L, &cur, 0);
         } else {
             patch_field_randomize(&cur, rng);
             rc = onion_fill(ctx, L, &cur, rng);
@@ -249,7 +249,7 @@ static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t 
         for (int it = 0; it < em && !rc; it++) {
             patch_field_costs(L, &cur);
             patchmatch_search(L, &cur, iterations, radius, rng);
-            patch_vote(L, &cur);
+            patch_vote(L, &cur, 1);
         }
         patch_field_free(&prev);
         prev = cur;

@@ -4,10 +4,12 @@
 #include "inpaint/patchmatch.h"
 #include "inpaint/patch_ssd.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEPTH_CODE_CLAMP 200 /* keeps the depth term within int32 */
+#define VOTE_SIGMA 10.0f      /* per-byte RMS difference at which a vote weighs e^-1/2 */
 
 /* Summed-area table (w+1)*(h+1) of state == value. */
 static void count_table(const synth_level *L, uint8_t value, int32_t *sat)
@@ -49,10 +51,11 @@ int patch_field_init(p3d_ctx *ctx, const synth_level *L, int radius, patch_field
     f->target = malloc(sizeof(int32_t) * n);
     f->source = malloc(sizeof(int32_t) * n);
     f->cost = malloc(sizeof(int32_t) * n);
+    f->weight = malloc(sizeof(float) * n);
     f->full = malloc((size_t)n);
     int rc = P3D_OK;
     if (!known || !hole || !outside || !f->slot || !f->source_ok || !f->sources || !f->target ||
-        !f->source || !f->cost || !f->full) {
+        !f->source || !f->cost || !f->weight || !f->full) {
         rc = p3d_fail(ctx, P3D_E_NOMEM, "patch synthesis: out of memory for a %dx%d level", w, h);
         goto done;
     }
@@ -85,6 +88,7 @@ void patch_field_free(patch_field *f)
     free(f->target);
     free(f->source);
     free(f->cost);
+    free(f->weight);
     free(f->full);
     free(f->slot);
     free(f->source_ok);
@@ -194,17 +198,22 @@ void patchmatch_search(const synth_level *L, patch_field *f, int iterations, int
     }
 }
 
-/* Gathers per hole pixel over the targets whose patch covers it. Sources are
+/* Gathers per hole pixel over the targets whose patch covers it, each
+ * weighted by how well its source matches (Wexler et al. 2007). Sources are
  * made of known pixels only, so the hole can be updated in place. */
-void patch_vote(synth_level *L, const patch_field *f)
+void patch_vote(synth_level *L, patch_field *f, int weighted)
 {
-    const int w = L->w, h = L->h, nc = L->nc, r = f->radius;
+    const int w = L->w, h = L->h, nc = L->nc, r = f->radius, side = 2 * r + 1;
+    const float scale = -1.0f / (2.0f * VOTE_SIGMA * VOTE_SIGMA * side * side * nc);
+    float *weight = f->weight;
+    for (long k = 0; k < f->ntargets; k++)
+        weight[k] = weighted ? expf(scale * f->cost[k]) + 1e-6f : 1.0f;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
             long q = (long)y * w + x;
             if (L->state[q] != SYNTH_HOLE)
                 continue;
-            int32_t sum0 = 0, sum1 = 0, sum2 = 0, count = 0; /* kept in registers */
+            float sum0 = 0, sum1 = 0, sum2 = 0, total = 0;
             const int dx_lo = x + r >= w ? x + 1 - w : -r, dx_hi = x < r ? x : r;
             const int dy_lo = y + r >= h ? y + 1 - h : -r, dy_hi = y < r ? y : r;
             for (int dy = dy_lo; dy <= dy_hi; dy++) {
@@ -214,21 +223,22 @@ void patch_vote(synth_level *L, const patch_field *f)
                     if (slot < 0)
                         continue;
                     const uint8_t *sp = L->img + ((long)f->source[slot] + (long)dy * w + dx) * nc;
-                    sum0 += sp[0];
+                    float wk = weight[slot];
+                    sum0 += wk * sp[0];
                     if (nc == 3) {
-                        sum1 += sp[1];
-                        sum2 += sp[2];
+                        sum1 += wk * sp[1];
+                        sum2 += wk * sp[2];
                     }
-                    count++;
+                    total += wk;
                 }
             }
-            if (!count)
+            if (total <= 0)
                 continue;
             uint8_t *out = &L->img[q * nc];
-            out[0] = (uint8_t)((sum0 + count / 2) / count);
+            out[0] = (uint8_t)lrintf(sum0 / total);
             if (nc == 3) {
-                out[1] = (uint8_t)((sum1 + count / 2) / count);
-                out[2] = (uint8_t)((sum2 + count / 2) / count);
+                out[1] = (uint8_t)lrintf(sum1 / total);
+                out[2] = (uint8_t)lrintf(sum2 / total);
             }
         }
 }

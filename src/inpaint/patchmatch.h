@@ -29,6 +29,7 @@ typedef struct patch_field {
                           * pixels within `radius` of a hole pixel */
     int32_t *source;     /* pixel of its source patch centre */
     int32_t *cost;       /* distance of the pair */
+    float *weight;       /* scratch: vote weight of each target */
     uint8_t *full;       /* target patch inside the level with no outside pixel */
     int32_t *slot;       /* per pixel: its index in target[], or -1 */
     uint8_t *source_ok;  /* per pixel: the patch centred there is inside and all known */
@@ -58,8 +59,10 @@ void patch_field_costs(const synth_level *L, patch_field *f);
 void patchmatch_search(const synth_level *L, patch_field *f, int iterations, int max_radius,
                        uint64_t *rng);
 /* Every hole pixel becomes the mean of the source pixels that the target
- * patches covering it map it to. */
-void patch_vote(synth_level *L, const patch_field *f);
+ * patches covering it map it to; weighted: each patch weighs
+ * exp(-mean squared difference / 2 VOTE_SIGMA^2) by its cost (which must be
+ * current), else all weigh the same. */
+void patch_vote(synth_level *L, patch_field *f, int weighted);
 
 /* Distance of target k to the source centred at pixel s: SSD over the target
  * patch's pixels that are inside the level and valid (valid: laid out like
