@@ -236,16 +236,19 @@ static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t 
             patch_field_free(&prev);
             continue;
         }
-        if (prev.ntargets > 0) {
-            upsample_field(&levels[l + 1], &prev, L, &cur, rng);
-            patch_vote(L, &cur, 0);
-        } else {
+        /* The first level with a field (normally the coarsest) starts from
+         * scratch and searches globally; the others refine the coarser field. */
+        int first = prev.ntargets == 0;
+        if (first) {
             patch_field_randomize(&cur, rng);
             rc = onion_fill(ctx, L, &cur, rng);
+        } else {
+            upsample_field(&levels[l + 1], &prev, L, &cur, rng);
+            patch_vote(L, &cur, 0);
         }
-        int coarsest = l == n - 1, em = coarsest ? COARSEST_EM : LEVEL_EM;
-        int iterations = coarsest ? COARSEST_SEARCH_ITERATIONS : LEVEL_SEARCH_ITERATIONS;
-        int radius = coarsest ? (L->w > L->h ? L->w : L->h) : LEVEL_SEARCH_RADIUS;
+        int em = first ? COARSEST_EM : LEVEL_EM;
+        int iterations = first ? COARSEST_SEARCH_ITERATIONS : LEVEL_SEARCH_ITERATIONS;
+        int radius = first ? (L->w > L->h ? L->w : L->h) : LEVEL_SEARCH_RADIUS;
         for (int it = 0; it < em && !rc; it++) {
             patch_field_costs(L, &cur);
             patchmatch_search(L, &cur, iterations, radius, rng);
