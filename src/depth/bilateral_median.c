@@ -1,0 +1,135 @@
+/* The sparse bilateral median filter of the reference
+ * (bilateral_filtering.py: sparse_bilateral_filtering; ALGORITHM.md 3).
+ *
+ * The reference sorts each window with its 0/1 weights normalised to 1/k and
+ * takes the first sorted value whose float32 running sum of weights exceeds
+ * 0.5. Flagged pixels add exactly 0 to that sum, so the answer is the j-th
+ * smallest unflagged value, where j depends only on k: it is tabulated once
+ * by summing 1/k in float32 exactly as numpy does. sigma_s and sigma_r do not
+ * enter this path in the reference and are not used here. */
+#include "depth/depth_filter.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_WINDOW 15
+
+/* rank[k]: 1-based rank of the answer among k unflagged values. */
+static void median_ranks(int *rank, int kmax)
+{
+    for (int k = 1; k <= kmax; k++) {
+        float w = 1.0f / (float)k, cum = 0.0f;
+        int j = 0;
+        while (j < k) {
+            cum += w;
+            j++;
+            if (cum > 0.5f)
+                break;
+        }
+        rank[k] = j;
+    }
+}
+
+/* Outermost ring := the edge-replicated interior (rows first, then columns:
+ * corners come from the diagonal interior pixel). */
+static void replace_ring_d(double *a, int w, int h)
+{
+    memcpy(a, a + w, sizeof *a * w);
+    memcpy(a + (size_t)(h - 1) * w, a + (size_t)(h - 2) * w, sizeof *a * w);
+    for (int y = 0; y < h; y++) {
+        a[(size_t)y * w] = a[(size_t)y * w + 1];
+        a[(size_t)y * w + w - 1] = a[(size_t)y * w + w - 2];
+    }
+}
+
+static void replace_ring_u8(uint8_t *a, int w, int h)
+{
+    memcpy(a, a + w, w);
+    memcpy(a + (size_t)(h - 1) * w, a + (size_t)(h - 2) * w, w);
+    for (int y = 0; y < h; y++) {
+        a[(size_t)y * w] = a[(size_t)y * w + 1];
+        a[(size_t)y * w + w - 1] = a[(size_t)y * w + w - 2];
+    }
+}
+
+static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void p3d_depth_bilateral_pass(const double *in, double *out, uint8_t *flags, int width,
+                              int height, double threshold, int window, double *ring)
+{
+    int w = width, h = height, m = window / 2;
+    int rank[MAX_WINDOW * MAX_WINDOW + 1];
+    median_ranks(rank, window * window);
+    memset(flags, 0, (size_t)w * h);
+    for (int y = 1; y < h - 1; y++)
+        for (int x = 1; x < w - 1; x++) {
+            size_t i = (size_t)y * w + x;
+            double q = 1.0 / in[i];
+            flags[i] = fabs(q - 1.0 / in[i - 1]) > threshold || fabs(q - 1.0 / in[i + 1]) > threshold ||
+                       fabs(q - 1.0 / in[i - w]) > threshold || fabs(q - 1.0 / in[i + w]) > threshold;
+        }
+    memcpy(ring, in, sizeof *ring * w * h);
+    replace_ring_d(ring, w, h);
+    replace_ring_u8(flags, w, h);
+#pragma omp parallel for schedule(dynamic, 8)
+    for (int y = 0; y < h; y++) {
+        double vals[MAX_WINDOW * MAX_WINDOW];
+        for (int x = 0; x < w; x++) {
+            int k = 0, any = 0;
+            for (int dy = -m; dy <= m; dy++) {
+                int yy = clampi(y + dy, 0, h - 1);
+                for (int dx = -m; dx <= m; dx++) {
+                    size_t j = (size_t)yy * w + clampi(x + dx, 0, w - 1);
+                    if (flags[j])
+                        any = 1;
+                    else
+                        vals[k++] = ring[j];
+                }
+            }
+            size_t i = (size_t)y * w + x;
+            if (!any || k == 0) {
+                out[i] = ring[i];
+                continue;
+            }
+            qsort(vals, k, sizeof *vals, cmp_double);
+            out[i] = vals[rank[k] - 1];
+        }
+    }
+}
+
+int p3d_depth_bilateral_median(p3d_ctx *ctx, p3d_map *depth, double threshold, const int *sizes,
+                               int num_iter)
+{
+    int w = depth->width, h = depth->height;
+    for (int p = 0; p + 1 < num_iter; p++)
+        if (sizes[p] < 1 || sizes[p] > MAX_WINDOW || sizes[p] % 2 == 0)
+            return p3d_fail(ctx, P3D_E_USAGE, "filter_size %d: window sizes must be odd, 1..%d",
+                            sizes[p], MAX_WINDOW);
+    if (w < 3 || h < 3 || num_iter < 2)
+        return P3D_OK;
+    size_t n = (size_t)w * h;
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *ring = malloc(n * sizeof *ring);
+    uint8_t *flags = malloc(n);
+    if (!a || !b || !ring || !flags) {
+        free(a), free(b), free(ring), free(flags);
+        return p3d_fail(ctx, P3D_E_NOMEM, "bilateral filter: out of memory for %dx%d", w, h);
+    }
+    for (size_t i = 0; i < n; i++)
+        a[i] = depth->data[i];
+    for (int p = 0; p + 1 < num_iter; p++) {
+        p3d_depth_bilateral_pass(a, b, flags, w, h, threshold, sizes[p], ring);
+        double *t = a;
+        a = b, b = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        depth->data[i] = (float)a[i];
+    free(a), free(b), free(ring), free(flags);
+    return P3D_OK;
+}
