@@ -1,0 +1,116 @@
+/* LDI construction: tearing, gap closing, small components and their refill,
+ * edge grouping (src/ldi; ALGORITHM.md 4.2 - 4.6), on crafted depth maps. */
+#include "ldi/ldi_build.h"
+#include "ldi_fixtures.h"
+#include "testlib.h"
+
+static long count_links(const ldi *l)
+{
+    long n = 0;
+    for (long i = 0; i < l->n; i++)
+        n += ldi_degree(l, i);
+    return n / 2;
+}
+
+static void test_island_refilled(p3d_ctx *ctx)
+{
+    /* 20x20 at depth 5 with a 6x6 square at depth 1: every link across the
+     * square's outline tears (disparity 1 - 0.2 = 0.8 > 0.04): 4 sides x 6 =
+     * 24 links. The square (36 nodes < 200) is dropped; the 24 background
+     * nodes around it form one edge (the ring's corners join diagonally
+     * through the degree-4 corner node) and refill the hole at depth 5. */
+    p3d_image img;
+    p3d_map dep;
+    fixture_scene(&img, &dep, 20, 20, 5.0f, 1.0f, 7, 7, 13, 13);
+    ldi l;
+    CHECK_INT(ldi_create(ctx, &l, &img, &dep, 3), P3D_OK);
+    CHECK_INT(l.cw, 26);
+    CHECK_INT(count_links(&l), 2 * 20 * 19);
+    CHECK_INT(ldi_tear_links(&l, 0.04), 24);
+    CHECK_INT(ldi_drop_small_components(ctx, &l, 200), 36);
+    CHECK_INT(fixture_front(&l, 9, 9), -1);
+    uint8_t *cls = malloc(l.n);
+    ldi_edges e;
+    ldi_classify_discontinuities(&l, 0, cls);
+    CHECK_INT(ldi_group_edges(ctx, &l, cls, 0.04, &e), P3D_OK);
+    CHECK_INT(e.count, 1);
+    CHECK_INT(e.start[1], 24);
+    CHECK_INT(ldi_refill_lost_pixels(ctx, &l), 36);
+    long c = fixture_front(&l, 9, 9);
+    CHECK(c >= 0);
+    CHECK_NEAR(l.depth[c], 5.0, 1e-6);
+    CHECK_INT(l.rgb[3 * c], 9); /* the original pixel's colour */
+    CHECK_INT(ldi_degree(&l, c), 4);
+    CHECK_INT(count_links(&l), 2 * 20 * 19); /* fully healed */
+    ldi_edges_free(&e);
+    free(cls);
+    ldi_free(&l);
+    free(img.data), free(dep.data);
+}
+
+static void test_two_sided_edges(p3d_ctx *ctx)
+{
+    /* 30x30 at depth 4 with a 15x15 square at depth 1 (225 nodes, kept).
+     * Foreground side: the square's outline, 4*15 - 4 = 56 nodes, one edge.
+     * Background side: 4 rows/columns of 15 outside it = 60 nodes, joined at
+     * the corners through the diagonal degree-4 background node: one edge. */
+    p3d_image img;
+    p3d_map dep;
+    fixture_scene(&img, &dep, 30, 30, 4.0f, 1.0f, 8, 8, 23, 23);
+    ldi l;
+    CHECK_INT(ldi_create(ctx, &l, &img, &dep, 0), P3D_OK);
+    CHECK_INT(ldi_tear_links(&l, 0.04), 60);
+    CHECK_INT(ldi_drop_small_components(ctx, &l, 200), 0);
+    uint8_t *cls = malloc(l.n);
+    ldi_edges e;
+    ldi_classify_discontinuities(&l, 1, cls);
+    CHECK_INT(cls[fixture_front(&l, 8, 8)], LDI_CLASS_FG);
+    CHECK_INT(cls[fixture_front(&l, 7, 10)], LDI_CLASS_BG);
+    CHECK_INT(cls[fixture_front(&l, 7, 7)], LDI_CLASS_NONE); /* diagonal only: degree 4 */
+    CHECK_INT(ldi_group_edges(ctx, &l, cls, 0.04, &e), P3D_OK);
+    CHECK_INT(e.count, 2);
+    int fg = l.edge[fixture_front(&l, 8, 8)], bg = l.edge[fixture_front(&l, 7, 10)];
+    CHECK(fg != bg && fg >= 0 && bg >= 0);
+    CHECK_INT(e.start[fg + 1] - e.start[fg], 56);
+    CHECK_INT(e.start[bg + 1] - e.start[bg], 60);
+    /* relations of the square's corner: far neighbours up and left */
+    int32_t far[4];
+    CHECK_INT(ldi_relations(&l, fixture_front(&l, 8, 8), 1, 0, far, 4), 2);
+    CHECK_INT(far[0], fixture_front(&l, 8, 7));
+    ldi_edges_free(&e);
+    free(cls);
+    ldi_free(&l);
+    free(img.data), free(dep.data);
+}
+
+static void test_gap_closing(p3d_ctx *ctx)
+{
+    /* 12x12 at depth 5; a 1-pixel line at depth 1 on row 5, columns 3..8,
+     * except column 6 which stays at depth 5. Torn: vertical links above and
+     * below the line at columns 3,4,5,7,8 (10) and horizontal links at the
+     * line's ends and around column 6 (4) = 14. Gap closing: at column 6 the
+     * vertical links (4,6)-(5,6) and (5,6)-(6,6) have torn neighbours left
+     * and right, so they tear too: 16. */
+    p3d_image img;
+    p3d_map dep;
+    fixture_scene(&img, &dep, 12, 12, 5.0f, 1.0f, 3, 5, 9, 6);
+    dep.data[5 * 12 + 6] = 5.0f;
+    ldi l;
+    CHECK_INT(ldi_create(ctx, &l, &img, &dep, 2), P3D_OK);
+    CHECK_INT(ldi_tear_links(&l, 0.04), 16);
+    CHECK_INT(l.link[4 * fixture_front(&l, 6, 5) + LDI_UP], -1);
+    CHECK_INT(l.link[4 * fixture_front(&l, 6, 5) + LDI_DOWN], -1);
+    CHECK(l.link[4 * fixture_front(&l, 6, 4) + LDI_RIGHT] >= 0);
+    ldi_free(&l);
+    free(img.data), free(dep.data);
+}
+
+int main(void)
+{
+    p3d_ctx ctx;
+    p3d_ctx_init(&ctx);
+    test_island_refilled(&ctx);
+    test_two_sided_edges(&ctx);
+    test_gap_closing(&ctx);
+    return tl_finish();
+}
