@@ -139,7 +139,8 @@ int ldi_relations(const ldi *l, long node, int want_far, int max_iter, int32_t *
     int count = 0;
     float d = l->depth[node];
     for (int dir = 0; dir < 4; dir++) {
-        if (l->link[4 * node + dir] >= 0)
+        int32_t linked = l->link[4 * node + dir];
+        if (linked >= 0 && l->iter[linked] <= max_iter)
             continue;
         int q = ldi_neighbour_pix(l, l->pix[node], dir);
         if (q < 0 || !ldi_inside_border(l, q))

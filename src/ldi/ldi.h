@@ -65,7 +65,8 @@ static inline int ldi_inside_border(const ldi *l, int pix)
 }
 
 /* Near/far relations (ALGORITHM.md 4.6), derived on demand: for each
- * missing link of a node, every layer at that inside-border neighbour pixel
+ * missing link of a node (links to nodes with iter > max_iter count as
+ * missing, so later layers do not change what earlier stages saw), every layer at that inside-border neighbour pixel
  * (with iter <= max_iter) is "near" when nearer than the node, "far"
  * otherwise. Counts either kind; fills up to max ids when out != NULL. */
 int ldi_relations(const ldi *l, long node, int want_far, int max_iter, int32_t *out, int max);

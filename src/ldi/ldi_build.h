@@ -52,8 +52,8 @@ long ldi_repair_dangling(ldi *l, double threshold);
 /* 4.9 (simplified): foreground edges with context of at most max_nodes nodes
  * that have a free end (an end node with no other edge in its 8-neighbourhood)
  * are healed: their nodes are re-linked to the 4-neighbours not on another
- * edge. Returns the number of healed edges or -1. */
-long ldi_remove_short_edges(p3d_ctx *ctx, ldi *l, const ldi_edges *edges, const uint8_t *cls,
+ * foreground edge. Returns the number of healed edges. */
+long ldi_remove_short_edges(ldi *l, const ldi_edges *edges, const uint8_t *cls,
                             int max_nodes);
 
 #endif
