@@ -1,7 +1,7 @@
 /* The whole pipeline in memory (p3d_photo3d_build) with the nearest-context
  * test backend: mesh invariants on a crafted scene, and defined results for
  * bad inputs (flat depth, all-edge noise, tiny images, NaN holes). */
-#include "inpaint_fixture.h"
+#include "nearest_backend.h"
 #include "ldi_fixtures.h"
 #include "photo3d/pipeline.h"
 #include "testlib.h"

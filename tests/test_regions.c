@@ -1,6 +1,6 @@
 /* Context and synthesis regions and the merge of one inpainting iteration
  * (src/ldi/regions.c, ldi_inpaint.c; ALGORITHM.md 5, 6.5) on a crafted scene. */
-#include "inpaint_fixture.h"
+#include "nearest_backend.h"
 #include "ldi/ldi_inpaint.h"
 #include "ldi_fixtures.h"
 #include "testlib.h"

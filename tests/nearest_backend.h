@@ -1,8 +1,8 @@
 /* A trivial inpainting backend for tests only: every mask pixel copies the
  * depth and colour of its nearest context pixel (4-connected BFS over the
  * crop; pixels no context reaches get depth 0 and black). */
-#ifndef P3D_TEST_INPAINT_FIXTURE_H
-#define P3D_TEST_INPAINT_FIXTURE_H
+#ifndef P3D_TEST_NEAREST_BACKEND_H
+#define P3D_TEST_NEAREST_BACKEND_H
 
 #include "inpaint/backend.h"
 
