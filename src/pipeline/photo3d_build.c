@@ -104,8 +104,12 @@ static int build_ldi(p3d_ctx *ctx, ldi *l, const p3d_pipeline_options *o, uint8_
     return P3D_OK;
 }
 
-/* Edges of the first synthesised layer: the near sides of its tears. */
-static int synth_edges(p3d_ctx *ctx, ldi *l, uint8_t **cls, double threshold, ldi_edges *edges)
+/* Edges of the first synthesised layer: the near sides of its tears. Edges
+ * of fewer than min_nodes nodes are left alone (in the reference only the
+ * traced paths become edges; short tears here are mostly noise of the
+ * synthesised depth, and each edge costs a backend job). */
+static int synth_edges(p3d_ctx *ctx, ldi *l, uint8_t **cls, double threshold, int min_nodes,
+                       ldi_edges *edges)
 {
     int rc = grow_cls(ctx, cls, l->n);
     if (rc)
@@ -113,7 +117,13 @@ static int synth_edges(p3d_ctx *ctx, ldi *l, uint8_t **cls, double threshold, ld
     for (long i = 0; i < l->n; i++)
         (*cls)[i] = l->iter[i] == 1 && (l->flags[i] & LDI_SYNTH_NEAR) ? LDI_CLASS_FG : LDI_CLASS_NONE;
     ldi_edges_free(edges);
-    return ldi_group_edges(ctx, l, *cls, threshold, edges);
+    if ((rc = ldi_group_edges(ctx, l, *cls, threshold, edges)))
+        return rc;
+    for (int e = 0; e < edges->count; e++)
+        if (edges->start[e + 1] - edges->start[e] < min_nodes)
+            for (int32_t k = edges->start[e]; k < edges->start[e + 1]; k++)
+                (*cls)[edges->nodes[k]] = LDI_CLASS_NONE;
+    return P3D_OK;
 }
 
 int p3d_photo3d_build(p3d_ctx *ctx, const p3d_image *photo, const p3d_map *depth_in, int photo_w,
@@ -164,7 +174,7 @@ int p3d_photo3d_build(p3d_ctx *ctx, const p3d_image *photo, const p3d_map *depth
         ldi_inpaint_debug idbg, *pidbg = NULL;
         ldi_inpaint_stats st;
         if (it == 1)
-            rc = synth_edges(ctx, &l, &cls, o->depth_threshold, &edges);
+            rc = synth_edges(ctx, &l, &cls, o->depth_threshold, o->redundant_number, &edges);
         if (!rc && dbg && dbg->want_maps)
             rc = debug_inpaint_maps(ctx, dbg, &l, it, &idbg), pidbg = &idbg;
         if (!rc)
