@@ -61,8 +61,9 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void p3d_depth_bilateral_pass(const double *in, double *out, uint8_t *flags, int width,
-                              int height, double threshold, int window, double *ring)
+/* One pass; ring is scratch of width*height doubles plus the flags' summed-area table. */
+static void bilateral_pass(const double *in, double *out, uint8_t *flags, int width, int height,
+                           double threshold, int window, double *ring)
 {
     int w = width, h = height, m = window / 2;
     int rank[MAX_WINDOW * MAX_WINDOW + 1];
@@ -78,26 +79,38 @@ void p3d_depth_bilateral_pass(const double *in, double *out, uint8_t *flags, int
     memcpy(ring, in, sizeof *ring * w * h);
     replace_ring_d(ring, w, h);
     replace_ring_u8(flags, w, h);
+    /* Windows without a flag keep their value; a summed-area table of the
+     * flags (with the edge replication folded in by clamping) finds them. */
+    int32_t *sat = (int32_t *)(ring + (size_t)w * h);
+    for (int y = 0; y <= h; y++)
+        for (int x = 0; x <= w; x++)
+            sat[(size_t)y * (w + 1) + x] =
+                y && x ? flags[(size_t)(y - 1) * w + x - 1] + sat[(size_t)(y - 1) * (w + 1) + x] +
+                             sat[(size_t)y * (w + 1) + x - 1] - sat[(size_t)(y - 1) * (w + 1) + x - 1]
+                       : 0;
 #pragma omp parallel for schedule(dynamic, 8)
     for (int y = 0; y < h; y++) {
         double vals[MAX_WINDOW * MAX_WINDOW];
+        int ya = clampi(y - m, 0, h - 1), yb = clampi(y + m, 0, h - 1) + 1;
         for (int x = 0; x < w; x++) {
-            int k = 0, any = 0;
+            size_t i = (size_t)y * w + x;
+            int xa = clampi(x - m, 0, w - 1), xb = clampi(x + m, 0, w - 1) + 1;
+            int32_t nflag = sat[(size_t)yb * (w + 1) + xb] - sat[(size_t)ya * (w + 1) + xb] -
+                            sat[(size_t)yb * (w + 1) + xa] + sat[(size_t)ya * (w + 1) + xa];
+            out[i] = ring[i];
+            if (nflag == 0)
+                continue;
+            int k = 0;
             for (int dy = -m; dy <= m; dy++) {
                 int yy = clampi(y + dy, 0, h - 1);
                 for (int dx = -m; dx <= m; dx++) {
                     size_t j = (size_t)yy * w + clampi(x + dx, 0, w - 1);
-                    if (flags[j])
-                        any = 1;
-                    else
+                    if (!flags[j])
                         vals[k++] = ring[j];
                 }
             }
-            size_t i = (size_t)y * w + x;
-            if (!any || k == 0) {
-                out[i] = ring[i];
+            if (k == 0)
                 continue;
-            }
             qsort(vals, k, sizeof *vals, cmp_double);
             out[i] = vals[rank[k] - 1];
         }
@@ -115,7 +128,8 @@ int p3d_depth_bilateral_median(p3d_ctx *ctx, p3d_map *depth, double threshold, c
     if (w < 3 || h < 3 || num_iter < 2)
         return P3D_OK;
     size_t n = (size_t)w * h;
-    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *ring = malloc(n * sizeof *ring);
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    double *ring = malloc(n * sizeof *ring + (size_t)(w + 1) * (h + 1) * sizeof(int32_t));
     uint8_t *flags = malloc(n);
     if (!a || !b || !ring || !flags) {
         free(a), free(b), free(ring), free(flags);
@@ -124,7 +138,7 @@ int p3d_depth_bilateral_median(p3d_ctx *ctx, p3d_map *depth, double threshold, c
     for (size_t i = 0; i < n; i++)
         a[i] = depth->data[i];
     for (int p = 0; p + 1 < num_iter; p++) {
-        p3d_depth_bilateral_pass(a, b, flags, w, h, threshold, sizes[p], ring);
+        bilateral_pass(a, b, flags, w, h, threshold, sizes[p], ring);
         double *t = a;
         a = b, b = t;
     }

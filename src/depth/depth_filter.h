@@ -16,8 +16,4 @@
 int p3d_depth_bilateral_median(p3d_ctx *ctx, p3d_map *depth, double threshold, const int *sizes,
                                int num_iter);
 
-/* One pass on a double array (exposed for tests). out may not alias in. */
-void p3d_depth_bilateral_pass(const double *in, double *out, uint8_t *flags, int width,
-                              int height, double threshold, int window, double *scratch);
-
 #endif
