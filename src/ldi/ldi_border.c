@@ -11,6 +11,7 @@
 #include "ldi/ldi_border.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,10 +160,27 @@ int ldi_extrapolate_border(p3d_ctx *ctx, ldi *l, const uint8_t *cls,
     }
     block b[8];
     make_blocks(l, o->context_thickness, b);
+    /* When the image is at least context_thickness in both directions no
+     * block reads another's band in the same group (the 4 sides, then the 4
+     * corners), so each group runs in parallel with the reference's result. */
+    int independent = l->height >= o->context_thickness && l->width >= o->context_thickness;
+    int threads = independent && ctx->threads > 1 ? (ctx->threads < 4 ? ctx->threads : 4) : 1;
     int rc = P3D_OK;
-    for (int k = 0; k < 8 && !rc; k++) {
-        rc = fill_block(ctx, l, &b[k], &cv, gray, backend);
-        p3d_report(ctx, "border extrapolation", k + 1, 8);
+    for (int group = 0; group < 2 && !rc; group++) {
+        int status[4] = {0};
+        char msg[4][512];
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+        for (int k = 0; k < 4; k++) {
+            p3d_ctx local;
+            p3d_ctx_init(&local);
+            local.max_pixels = ctx->max_pixels;
+            status[k] = fill_block(&local, l, &b[4 * group + k], &cv, gray, backend);
+            snprintf(msg[k], sizeof msg[k], "%s", p3d_errmsg(&local));
+        }
+        for (int k = 0; k < 4 && !rc; k++)
+            if (status[k])
+                rc = p3d_fail(ctx, status[k], "border extrapolation: %s", msg[k]);
+        p3d_report(ctx, "border extrapolation", 4 * group + 4, 8);
     }
     if (!rc)
         rc = add_band_nodes(ctx, l, &cv, o->depth_threshold);
