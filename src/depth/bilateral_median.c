@@ -55,10 +55,31 @@ static void replace_ring_u8(uint8_t *a, int w, int h)
 
 static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 
-static int cmp_double(const void *a, const void *b)
+/* The k-th smallest (0-based) of v[0..n-1] (quickselect; reorders v). */
+static double select_kth(double *v, int n, int k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double pivot = v[(lo + hi) / 2];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i++] = v[j], v[j--] = t;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
 }
 
 /* One pass; ring is scratch of width*height doubles plus the flags' summed-area table. */
@@ -111,8 +132,7 @@ static void bilateral_pass(const double *in, double *out, uint8_t *flags, int wi
             }
             if (k == 0)
                 continue;
-            qsort(vals, k, sizeof *vals, cmp_double);
-            out[i] = vals[rank[k] - 1];
+            out[i] = select_kth(vals, k, rank[k] - 1);
         }
     }
 }
