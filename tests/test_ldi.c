@@ -105,6 +105,26 @@ static void test_gap_closing(p3d_ctx *ctx)
     free(img.data), free(dep.data);
 }
 
+static void test_add_from_own_colours(p3d_ctx *ctx)
+{
+    /* Adding nodes whose colour points into the node arrays themselves must
+     * survive the arrays growing (regression: refill copied a freed colour). */
+    p3d_image img;
+    p3d_map dep;
+    fixture_scene(&img, &dep, 4, 4, 2.0f, 2.0f, 0, 0, 0, 0);
+    ldi l;
+    CHECK_INT(ldi_create(ctx, &l, &img, &dep, 0), P3D_OK);
+    long bad = 0;
+    for (int k = 0; k < 5000; k++) {
+        long id = ldi_add_node(ctx, &l, k % 16, 3.0f + k, l.rgb + 3 * 5, LDI_SYNTH, 1);
+        bad += id < 0 || l.rgb[3 * id] != 1 || l.rgb[3 * id + 1] != 1 || l.rgb[3 * id + 2] != 7;
+    }
+    CHECK_INT(bad, 0);
+    CHECK_INT(l.n, 16 + 5000);
+    ldi_free(&l);
+    free(img.data), free(dep.data);
+}
+
 int main(void)
 {
     p3d_ctx ctx;
@@ -112,5 +132,6 @@ int main(void)
     test_island_refilled(&ctx);
     test_two_sided_edges(&ctx);
     test_gap_closing(&ctx);
+    test_add_from_own_colours(&ctx);
     return tl_finish();
 }

@@ -83,6 +83,14 @@ typedef struct p3d_pipeline_debug {
 } p3d_pipeline_debug;
 void p3d_pipeline_debug_free(p3d_pipeline_debug *d);
 
+/* The reference's input preparation (ALGORITHM.md 2.3, 2.4): the working
+ * size comes from the depth map's shape (longer side = longer_side_len), the
+ * photo is resized to it with INTER_AREA (keeping its gray flag), the map is
+ * normalised to depth in [1/3, 20] by p3d_depth_from_map. depth_kind is a
+ * p3d_depth_kind (photo3d/io.h). */
+int p3d_photo3d_inputs(p3d_ctx *ctx, const p3d_image *raw_photo, const p3d_map *raw_map,
+                       int depth_kind, int longer_side_len, p3d_image *photo, p3d_map *depth);
+
 /* photo and depth at the working size (depth > 0, as p3d_depth_from_map
  * returns it; non-finite values are replaced by the farthest finite depth);
  * photo_w, photo_h: the photo's decoded size (camera). The backend is asked

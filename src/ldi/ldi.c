@@ -34,8 +34,10 @@ static int grow(p3d_ctx *ctx, ldi *l, long need)
     return P3D_OK;
 }
 
-long ldi_add_node(p3d_ctx *ctx, ldi *l, int pix, float depth, const uint8_t *rgb, int flags, int iter)
+long ldi_add_node(p3d_ctx *ctx, ldi *l, int pix, float depth, const uint8_t *rgb_in, int flags,
+                  int iter)
 {
+    uint8_t rgb[3] = {rgb_in[0], rgb_in[1], rgb_in[2]}; /* rgb_in may point into l->rgb */
     if (grow(ctx, l, l->n + 1))
         return -1;
     long id = l->n++;
