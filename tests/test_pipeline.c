@@ -85,6 +85,27 @@ int main(void)
         free(img.data), free(dep.data);
     }
 
+    /* The square in front of a step in the background (depth 3 left of
+     * column 24, 6 right of it): the nearest-context fill behind the square
+     * jumps at the step, the new layer tears there (16 rows, more than
+     * redundant_number), and iteration 1 inpaints behind that tear. */
+    {
+        p3d_pipeline_options o = small_options(0);
+        o.sparse_iter = 1;
+        fixture_scene(&img, &dep, 48, 40, 3.0f, 1.0f, 16, 12, 32, 28);
+        for (int y = 0; y < 40; y++)
+            for (int x = 24; x < 48; x++)
+                if (dep.data[y * 48 + x] == 3.0f)
+                    dep.data[y * 48 + x] = 6.0f;
+        CHECK_INT(build(&ctx, &img, &dep, &o, &m, &dbg), P3D_OK);
+        check_mesh(&m, 48, 40, "square over a step");
+        CHECK(dbg.tears >= 16);
+        CHECK(dbg.regions[1] >= 1);
+        CHECK(dbg.synthesized[1] > 0);
+        p3d_mesh_free(&m);
+        free(img.data), free(dep.data);
+    }
+
     /* Flat depth: one layer, fully linked: 2 triangles per cell. */
     p3d_pipeline_options o = small_options(0);
     fixture_scene(&img, &dep, 20, 10, 3.0f, 3.0f, 0, 0, 0, 0);

@@ -184,6 +184,7 @@ int p3d_photo3d_build(p3d_ctx *ctx, const p3d_image *photo, const p3d_map *depth
             debug_inpaint_finish(dbg, &l, it, &idbg);
         if (!rc && dbg) {
             dbg->regions[it] = st.edges;
+            dbg->synthesized[it] = st.new_nodes;
             dbg->tears += st.tears;
             if (it == 0)
                 dbg->edges_fg = dbg->edges_bg = 0;
