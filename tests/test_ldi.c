@@ -1,5 +1,6 @@
 /* LDI construction: tearing, gap closing, small components and their refill,
  * edge grouping (src/ldi; ALGORITHM.md 4.2 - 4.6), on crafted depth maps. */
+#include "ldi/ldi_border.h"
 #include "ldi/ldi_build.h"
 #include "ldi_fixtures.h"
 #include "testlib.h"
@@ -125,6 +126,34 @@ static void test_add_from_own_colours(p3d_ctx *ctx)
     free(img.data), free(dep.data);
 }
 
+static void test_border_ring_refresh(p3d_ctx *ctx)
+{
+    /* 10x10, columns 0-4 at depth 1 and 5-9 at depth 5, except the top row
+     * which is all at depth 1: the top row has no tear between columns 4
+     * and 5. The ring refresh copies the inward row: (5,0) takes depth 5 and
+     * the tear below it, so the discontinuity runs into the border. The
+     * corner (9,0) takes the mean of its neighbours (5 and 5). */
+    p3d_image img;
+    p3d_map dep;
+    fixture_scene(&img, &dep, 10, 10, 5.0f, 1.0f, 0, 0, 5, 10);
+    for (int x = 5; x < 10; x++)
+        dep.data[x] = 1.0f;
+    ldi l;
+    CHECK_INT(ldi_create(ctx, &l, &img, &dep, 0), P3D_OK);
+    ldi_tear_links(&l, 0.04);
+    CHECK(l.link[4 * fixture_front(&l, 4, 0) + LDI_RIGHT] >= 0);
+    p3d_pipeline_options o;
+    p3d_pipeline_defaults(&o);
+    CHECK_INT(ldi_extrapolate_border(ctx, &l, NULL, &o, 0, NULL), P3D_OK);
+    CHECK_INT(l.link[4 * fixture_front(&l, 4, 0) + LDI_RIGHT], -1);
+    CHECK_NEAR(l.depth[fixture_front(&l, 5, 0)], 5.0, 0);
+    CHECK_INT(l.link[4 * fixture_front(&l, 5, 0) + LDI_DOWN], fixture_front(&l, 5, 1));
+    CHECK_INT(l.link[4 * fixture_front(&l, 5, 0) + LDI_RIGHT], fixture_front(&l, 6, 0));
+    CHECK_NEAR(l.depth[fixture_front(&l, 9, 0)], 5.0, 0);
+    ldi_free(&l);
+    free(img.data), free(dep.data);
+}
+
 int main(void)
 {
     p3d_ctx ctx;
@@ -133,5 +162,6 @@ int main(void)
     test_two_sided_edges(&ctx);
     test_gap_closing(&ctx);
     test_add_from_own_colours(&ctx);
+    test_border_ring_refresh(&ctx);
     return tl_finish();
 }

@@ -2,9 +2,9 @@
  * band of extrapolation_thickness pixels around the image, then the band
  * becomes one more part of the LDI.
  *
- * Simplified: no refresh_bord_depth (the bilateral filter already copies the
- * inner ring's depth to the image border, but its connectivity is not
- * copied), no path tracing in the band (the band tears where its synthesised
+ * Before the band, the image's outermost ring copies its inward neighbours'
+ * depth and lateral links (refresh_bord_depth), so discontinuities run
+ * straight into the border. Simplified: no path tracing in the band (the band tears where its synthesised
  * disparity jumps), and the edge input of a side is every foreground edge
  * that reaches the side's valid line (the reference also records their end
  * depths for path tracing). */
@@ -137,10 +137,66 @@ static int add_band_nodes(p3d_ctx *ctx, ldi *l, const canvas_values *cv, double 
     return P3D_OK;
 }
 
+/* refresh_bord_depth: each ring pixel (corners apart) takes the depth of its
+ * inward neighbour and mirrors that neighbour's links along the ring; a
+ * corner takes the mean of its two ring neighbours and links to both. */
+static void refresh_border_ring(ldi *l)
+{
+    int y0 = l->bord[0], x0 = l->bord[1], y1 = l->bord[2] - 1, x1 = l->bord[3] - 1;
+    if (y1 - y0 < 2 || x1 - x0 < 2)
+        return;
+    for (int side = 0; side < 4; side++) {
+        int inward = (side + 2) & 3; /* side = the direction the ring faces */
+        int along = (side + 1) & 3;
+        int n = side & 1 ? y1 - y0 - 1 : x1 - x0 - 1;
+        for (int k = 1; k <= n; k++) {
+            int x = side == LDI_LEFT ? x0 : side == LDI_RIGHT ? x1 : x0 + k;
+            int y = side == LDI_UP ? y0 : side == LDI_DOWN ? y1 : y0 + k;
+            long a = l->head[y * l->cw + x];
+            long in = l->head[(y + ldi_dy[inward]) * l->cw + x + ldi_dx[inward]];
+            if (a < 0 || in < 0)
+                continue;
+            l->depth[a] = l->depth[in];
+            ldi_unlink(l, a, inward);
+            ldi_link(l, a, inward, in);
+            for (int dir = along, t = 0; t < 2; t++, dir = LDI_OPPOSITE(along)) {
+                int q = ldi_neighbour_pix(l, l->pix[a], dir);
+                long b = q >= 0 ? l->head[q] : -1;
+                ldi_unlink(l, a, dir);
+                if (b >= 0 && l->link[4 * in + dir] >= 0) {
+                    ldi_unlink(l, b, LDI_OPPOSITE(dir));
+                    ldi_link(l, a, dir, b);
+                }
+            }
+        }
+    }
+    int cx[4] = {x0, x1, x1, x0}, cy[4] = {y0, y0, y1, y1};
+    for (int c = 0; c < 4; c++) {
+        long a = l->head[cy[c] * l->cw + cx[c]];
+        if (a < 0)
+            continue;
+        double sum = 0;
+        int cnt = 0;
+        for (int dir = 0; dir < 4; dir++) {
+            int q = ldi_neighbour_pix(l, l->pix[a], dir);
+            long b = q >= 0 && ldi_inside_border(l, q) ? l->head[q] : -1;
+            if (b < 0)
+                continue;
+            ldi_unlink(l, a, dir);
+            ldi_unlink(l, b, LDI_OPPOSITE(dir));
+            ldi_link(l, a, dir, b);
+            sum += l->depth[b], cnt++;
+        }
+        if (cnt)
+            l->depth[a] = (float)(sum / cnt);
+    }
+}
+
 int ldi_extrapolate_border(p3d_ctx *ctx, ldi *l, const uint8_t *cls,
                            const p3d_pipeline_options *o, int gray,
                            const p3d_inpaint_backend *backend)
 {
+    refresh_border_ring(l);
     if (l->pad == 0)
         return P3D_OK;
     size_t n = (size_t)l->cw * l->ch;
