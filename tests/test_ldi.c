@@ -154,6 +154,76 @@ static void test_border_ring_refresh(p3d_ctx *ctx)
     free(img.data), free(dep.data);
 }
 
+/* Depth 2, with columns >= 11 pushed back by 0.5 * s on the rows around
+ * row 12: s = 1 on `rows` rows, ramping 0.2, 0.4, 0.6, 0.8 over 4 rows above
+ * and back down below (vertical disparity steps <= 0.024 < 0.04). Across
+ * columns 10 | 11 the disparity jumps by more than 0.04 where s >= 0.4
+ * (1/2 - 1/2.2 = 0.045): a vertical crack of rows + 6 links with the
+ * foreground side on column 10 and two free ends. */
+static void crack_scene(p3d_image *img, p3d_map *dep, int rows)
+{
+    fixture_scene(img, dep, 30, 40, 2.0f, 2.0f, 0, 0, 0, 0);
+    int top = 12 - rows / 2;
+    for (int y = 0; y < 40; y++) {
+        double s = 0;
+        if (y >= top && y < top + rows)
+            s = 1;
+        else if (y >= top - 4 && y < top)
+            s = 0.2 * (y - top + 5);
+        else if (y >= top + rows && y < top + rows + 4)
+            s = 1 - 0.2 * (y - top - rows + 1);
+        for (int x = 11; x < 30; x++)
+            dep->data[y * 30 + x] = (float)(2.0 + 0.5 * s);
+    }
+}
+
+static void test_short_edges(p3d_ctx *ctx)
+{
+    /* rows 5: 11 torn links, 11 foreground nodes <= redundant_number 12,
+     * free ends: healed, every link restored. rows 16: 22 nodes: kept. */
+    for (int k = 0; k < 2; k++) {
+        p3d_image img;
+        p3d_map dep;
+        crack_scene(&img, &dep, k ? 16 : 5);
+        ldi l;
+        CHECK_INT(ldi_create(ctx, &l, &img, &dep, 0), P3D_OK);
+        CHECK_INT(ldi_tear_links(&l, 0.04), k ? 22 : 11);
+        uint8_t *cls = malloc(l.n);
+        ldi_edges e;
+        ldi_classify_discontinuities(&l, 1, cls);
+        CHECK_INT(ldi_group_edges(ctx, &l, cls, 0.04, &e), P3D_OK);
+        CHECK_INT(e.count, 2);
+        CHECK_INT(cls[fixture_front(&l, 10, 12)], LDI_CLASS_FG);
+        CHECK_INT(ldi_remove_short_edges(&l, &e, cls, 12), k ? 0 : 1);
+        CHECK_INT(count_links(&l), k ? 2 * 30 * 40 - 30 - 40 - 22 : 2 * 30 * 40 - 30 - 40);
+        ldi_edges_free(&e);
+        free(cls);
+        ldi_free(&l);
+        free(img.data), free(dep.data);
+    }
+}
+
+static void test_dangling(p3d_ctx *ctx)
+{
+    /* A node left with one link and a node with none re-attach to their
+     * agreeing 4-neighbours and take their mean depth. */
+    p3d_image img;
+    p3d_map dep;
+    fixture_scene(&img, &dep, 8, 8, 5.0f, 1.0f, 5, 5, 6, 6);
+    ldi l;
+    CHECK_INT(ldi_create(ctx, &l, &img, &dep, 0), P3D_OK);
+    CHECK_INT(ldi_tear_links(&l, 0.04), 4); /* the depth-1 pixel at (5,5) */
+    long spur = fixture_front(&l, 2, 2);
+    ldi_unlink(&l, spur, LDI_UP), ldi_unlink(&l, spur, LDI_LEFT), ldi_unlink(&l, spur, LDI_DOWN);
+    CHECK_INT(ldi_repair_dangling(&l, 0.04), 2);
+    CHECK_INT(ldi_degree(&l, spur), 4);
+    long lone = fixture_front(&l, 5, 5);
+    CHECK_INT(ldi_degree(&l, lone), 4);
+    CHECK_NEAR(l.depth[lone], 5.0, 1e-6);
+    ldi_free(&l);
+    free(img.data), free(dep.data);
+}
+
 int main(void)
 {
     p3d_ctx ctx;
@@ -163,5 +233,7 @@ int main(void)
     test_gap_closing(&ctx);
     test_add_from_own_colours(&ctx);
     test_border_ring_refresh(&ctx);
+    test_short_edges(&ctx);
+    test_dangling(&ctx);
     return tl_finish();
 }
