@@ -5,4 +5,5 @@
 #include "photo3d/core.h"
 #include "photo3d/io.h"
 #include "photo3d/mesh.h"
+#include "photo3d/render.h"
 #endif
