@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Render benchmark and parity check against the reference's moon videos.
-# Usage: bench/render.sh PATH/TO/photo3d   (bench tools are taken from the same build folder)
+# Usage: bench/render.sh PATH/TO/photo3d   (tool_video_psnr is taken from the same build folder)
 # 1. Speed: the 4 default videos (4 x 240 frames, 960 px) of a simple moon mesh
 #    (bench/moon_mesh.py: single layer, no inpainting), render and encode times.
 # 2. Parity: the reference's shipped videos have 241 frames and circle/swing used
@@ -37,5 +37,5 @@ for v in circle swing; do
 done
 for v in zoom-in dolly-zoom-in circle swing; do
   echo "-- $v"
-  "$TOOLS/video_psnr" "$W/par/moon_$v.mp4" "$DATA/moon/moon_$v.mp4" | tail -1
+  "$TOOLS/tool_video_psnr" "$W/par/moon_$v.mp4" "$DATA/moon/moon_$v.mp4" | tail -1
 done

@@ -1,4 +1,4 @@
-/* Bench tool: frame-by-frame PSNR (RGB, 8-bit) between two videos, decoded
+/* Tool for bench/render.sh: frame-by-frame PSNR (RGB, 8-bit) between two videos, decoded
  * with libavformat/libavcodec and converted to RGB with swscale.
  * Usage: video_psnr A.mp4 B.mp4 [--crop-even]
  * Prints frame counts, sizes, per-tenth PSNRs and the mean over the frames
