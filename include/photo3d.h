@@ -6,4 +6,5 @@
 #include "photo3d/io.h"
 #include "photo3d/mesh.h"
 #include "photo3d/render.h"
+#include "photo3d/synth.h"
 #endif

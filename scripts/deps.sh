@@ -8,7 +8,7 @@ PKGS=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
   libyaml-dev libzip-dev libcurl4-openssl-dev
   libdnnl-dev libopenblas-dev
-  python3 python3-numpy python3-torch
+  python3 python3-numpy python3-torch python3-opencv python3-skimage
   nodejs npm
 )
 missing=()

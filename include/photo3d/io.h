@@ -14,6 +14,20 @@ extern "C" {
  * result is always 3-channel 8-bit RGB; alpha is dropped; 16-bit samples are
  * rounded to 8 bits; img->gray is set when R == G == B everywhere. */
 int p3d_image_load(p3d_ctx *ctx, const char *path, p3d_image *img);
+
+/* What a file held before conversion (shown by `photo3d info`). */
+typedef struct p3d_file_info {
+    char format[8]; /* "JPEG", "PNG", "NPY", "PFM" */
+    int channels;   /* samples per pixel in the file (PNG palette: 3, or 4 with transparency) */
+    int bit_depth;  /* bits per sample in the file (npy: item size x 8) */
+    char dtype[8];  /* .npy only: the descr, e.g. "<f4" */
+    int fortran_order;
+    int ndim;       /* .npy only: the stored shape */
+    long shape[4];
+} p3d_file_info;
+/* p3d_image_load that also describes the file; info may be NULL. JPEGs
+ * with an EXIF orientation tag are turned upright. */
+int p3d_image_load_info(p3d_ctx *ctx, const char *path, p3d_image *img, p3d_file_info *info);
 /* PNG writer for 1, 3 or 4 channel 8-bit images. */
 int p3d_image_save_png(p3d_ctx *ctx, const char *path, const p3d_image *img);
 
@@ -29,10 +43,17 @@ void p3d_array_free(p3d_array *a);
  * endianness, C or Fortran order, up to 4 dimensions; converted to float32. */
 int p3d_npy_load(p3d_ctx *ctx, const char *path, p3d_array *a);
 int p3d_npy_save(p3d_ctx *ctx, const char *path, const p3d_array *a);
+/* p3d_npy_load that also describes the file; info may be NULL. Arrays of more
+ * than 4 x ctx->max_pixels elements are refused before allocating. */
+int p3d_npy_load_info(p3d_ctx *ctx, const char *path, p3d_array *a, p3d_file_info *info);
 
 /* Depth/disparity map: .npy of shape (H,W) or (H,W,1), 8/16-bit gray PNG (raw
  * values 0..255 / 0..65535), or PFM (Middlebury; +-inf kept as given). */
 int p3d_map_load(p3d_ctx *ctx, const char *path, p3d_map *map);
+/* p3d_map_load that also describes the file; info may be NULL. A colour PFM
+ * ("PF") is refused: depth maps are single-channel. The PFM scale's sign
+ * gives the byte order; its magnitude is ignored (values are kept as stored). */
+int p3d_map_load_info(p3d_ctx *ctx, const char *path, p3d_map *map, p3d_file_info *info);
 int p3d_map_save_npy(p3d_ctx *ctx, const char *path, const p3d_map *map);
 int p3d_map_save_pfm(p3d_ctx *ctx, const char *path, const p3d_map *map);
 /* 16-bit PNG of a linear min-max rescale (as the reference writes its .png). */

@@ -1,0 +1,87 @@
+/* Whole-file reading and format recognition by magic bytes: the decoders all
+ * work on memory buffers, so that they can be fuzzed and so that a file is
+ * recognised by its content, never by its extension. */
+#include "io/io_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_FILE_BYTES ((size_t)2 << 30)
+
+int p3d_read_file(p3d_ctx *ctx, const char *path, uint8_t **buf, size_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return p3d_fail(ctx, P3D_E_INPUT, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return p3d_fail(ctx, P3D_E_INPUT, "%s: is a directory", path);
+    }
+    size_t cap = 1 << 16, n = 0;
+    uint8_t *data = malloc(cap);
+    int rc = data ? P3D_OK : p3d_fail(ctx, P3D_E_NOMEM, "%s: out of memory", path);
+    while (rc == P3D_OK) {
+        if (n == cap) {
+            if (cap >= MAX_FILE_BYTES) {
+                rc = p3d_fail(ctx, P3D_E_LIMIT, "%s: file is larger than 2 GiB", path);
+                break;
+            }
+            uint8_t *bigger = realloc(data, cap * 2);
+            if (!bigger) {
+                rc = p3d_fail(ctx, P3D_E_NOMEM, "%s: out of memory", path);
+                break;
+            }
+            data = bigger;
+            cap *= 2;
+        }
+        size_t got = fread(data + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f))
+                rc = p3d_fail(ctx, P3D_E_INPUT, "%s: read error: %s", path, strerror(errno));
+            break;
+        }
+    }
+    fclose(f);
+    if (rc == P3D_OK && n == 0)
+        rc = p3d_fail(ctx, P3D_E_INPUT, "%s: file is empty", path);
+    if (rc) {
+        free(data);
+        return rc;
+    }
+    *buf = data;
+    *len = n;
+    return P3D_OK;
+}
+
+p3d_format p3d_sniff_format(const uint8_t *b, size_t len)
+{
+    if (len >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
+        return P3D_FMT_PNG;
+    if (len >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
+        return P3D_FMT_JPEG;
+    if (len >= 6 && memcmp(b, "\x93NUMPY", 6) == 0)
+        return P3D_FMT_NPY;
+    if (len >= 3 && b[0] == 'P' && (b[1] == 'f' || b[1] == 'F') &&
+        (b[2] == '\n' || b[2] == '\r' || b[2] == ' ' || b[2] == '\t'))
+        return P3D_FMT_PFM;
+    return P3D_FMT_UNKNOWN;
+}
+
+int p3d_check_pixels(p3d_ctx *ctx, const char *name, uint64_t width, uint64_t height)
+{
+    if (width == 0 || height == 0)
+        return p3d_fail(ctx, P3D_E_INPUT, "%s: empty image (%llux%llu)", name,
+                        (unsigned long long)width, (unsigned long long)height);
+    if (width > (uint64_t)ctx->max_pixels || height > (uint64_t)ctx->max_pixels ||
+        width * height > (uint64_t)ctx->max_pixels)
+        return p3d_fail(ctx, P3D_E_LIMIT, "%s: %llux%llu is over the limit of %ld pixels", name,
+                        (unsigned long long)width, (unsigned long long)height, ctx->max_pixels);
+    return P3D_OK;
+}
