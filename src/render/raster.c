@@ -114,16 +114,25 @@ static void draw_triangle(const projected *v[3], const uint8_t *col[3], raster_c
     float area = (v[1]->x - v[0]->x) * (v[2]->y - v[0]->y) - (v[2]->x - v[0]->x) * (v[1]->y - v[0]->y);
     if (!(fabsf(area) > 1e-12f))
         return;
-    /* edge k is opposite vertex k: e_k(p) = (b - a) x (p - a) for (a, b) = (v[k+1], v[k+2]),
-     * scaled by 1/area so that it is vertex k's barycentric weight (either winding) */
-    float inv_area = 1.0f / area;
-    float ex[3], ey[3], e0[3], iz[3], cz[3][3];
+    /* Edge k is opposite vertex k. Its function e(p) = (b - a) x (p - a) is
+     * evaluated with the edge's endpoints in a canonical order (by address),
+     * so the two triangles sharing an edge compute the very same float value
+     * with opposite signs: a pixel centre on the edge belongs to both and
+     * never falls through a crack. sign[k] orients it (inside >= 0) and
+     * sign[k] e / |area| is vertex k's barycentric weight. */
+    float ax[3], ay[3], dx[3], dy[3], sign[3], iz[3], cz[3][3];
+    float orient = area > 0 ? 1.0f : -1.0f, inv_area = 1.0f / fabsf(area);
     for (int k = 0; k < 3; k++) {
         const projected *a = v[(k + 1) % 3], *b = v[(k + 2) % 3];
-        ex[k] = -(b->y - a->y) * inv_area;
-        ey[k] = (b->x - a->x) * inv_area;
-        e0[k] = -(ex[k] * a->x + ey[k] * a->y);
-        iz[k] = v[k]->inv_z;
+        sign[k] = orient;
+        if (a > b) {
+            const projected *t = a;
+            a = b, b = t;
+            sign[k] = -orient;
+        }
+        ax[k] = a->x, ay[k] = a->y;
+        dx[k] = b->x - a->x, dy[k] = b->y - a->y;
+        iz[k] = v[k]->inv_z * inv_area;
         for (int ch = 0; ch < 3; ch++)
             cz[ch][k] = col[k][ch] * iz[k];
     }
@@ -131,11 +140,11 @@ static void draw_triangle(const projected *v[3], const uint8_t *col[3], raster_c
         float py = y + 0.5f;
         float *zrow = cv->inv_depth + (size_t)y * size;
         size_t row = (size_t)y * size;
-        float px = xa + 0.5f;
-        float w0 = ex[0] * px + ey[0] * py + e0[0];
-        float w1 = ex[1] * px + ey[1] * py + e0[1];
-        float w2 = ex[2] * px + ey[2] * py + e0[2];
-        for (int x = xa; x <= xb; x++, w0 += ex[0], w1 += ex[1], w2 += ex[2]) {
+        for (int x = xa; x <= xb; x++) {
+            float px = x + 0.5f;
+            float w0 = sign[0] * (dx[0] * (py - ay[0]) - dy[0] * (px - ax[0]));
+            float w1 = sign[1] * (dx[1] * (py - ay[1]) - dy[1] * (px - ax[1]));
+            float w2 = sign[2] * (dx[2] * (py - ay[2]) - dy[2] * (px - ax[2]));
             float z = w0 * iz[0] + w1 * iz[1] + w2 * iz[2];
             /* one branch: inside (all weights >= 0) and nearer */
             if (!((w0 >= 0) & (w1 >= 0) & (w2 >= 0) & (z > zrow[x])))
