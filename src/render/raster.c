@@ -43,6 +43,7 @@ static inline float max3(float a, float b, float c)
 
 typedef struct {
     float x, y, inv_z; /* inv_z <= 0: in front of the near plane */
+    float colour_z[3]; /* colour * inv_z, interpolated linearly on screen */
 } projected;
 
 int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size)
@@ -97,6 +98,8 @@ static void project_vertices(const p3d_mesh *m, const double center[3], double f
         out[i].x = (float)(half + focal * (p[0] - center[0]) * iz);
         out[i].y = (float)(half + focal * (p[1] - center[1]) * iz);
         out[i].inv_z = (float)iz;
+        for (int ch = 0; ch < 3; ch++)
+            out[i].colour_z[ch] = m->rgba[4 * i + ch] * out[i].inv_z;
     }
 }
 
@@ -106,8 +109,17 @@ static void project_vertices(const p3d_mesh *m, const double center[3], double f
  * space), so the colour is perspective-correct. Every pixel goes through the
  * same vector arithmetic, which keeps shared edges exact (no FMA
  * contraction in ISO C mode). */
-static void draw_triangle(const projected *v[3], const uint8_t *col[3], raster_canvas *cv, int y0,
-                          int y1)
+/* Edge function of the edge a-b in canonical order (see draw_triangle). */
+static inline void edge_setup(const projected *a, const projected *b, float orient, float *ax,
+                              float *ay, float *dx, float *dy)
+{
+    float sign = a < b ? orient : -orient;
+    const projected *lo = a < b ? a : b, *hi = a < b ? b : a;
+    *ax = lo->x, *ay = lo->y;
+    *dx = sign * (hi->x - lo->x), *dy = sign * (hi->y - lo->y);
+}
+
+static void draw_triangle(const projected *const v[3], raster_canvas *cv, int y0, int y1)
 {
     float minx = min3(v[0]->x, v[1]->x, v[2]->x), maxx = max3(v[0]->x, v[1]->x, v[2]->x);
     float miny = min3(v[0]->y, v[1]->y, v[2]->y), maxy = max3(v[0]->y, v[1]->y, v[2]->y);
@@ -137,15 +149,13 @@ static void draw_triangle(const projected *v[3], const uint8_t *col[3], raster_c
      * barycentric weight. */
     float ax[3], ay[3], dx[3], dy[3], iz[3], cz[3][3];
     float orient = area > 0 ? 1.0f : -1.0f, inv_area = 1.0f / fabsf(area);
+    edge_setup(v[1], v[2], orient, &ax[0], &ay[0], &dx[0], &dy[0]);
+    edge_setup(v[2], v[0], orient, &ax[1], &ay[1], &dx[1], &dy[1]);
+    edge_setup(v[0], v[1], orient, &ax[2], &ay[2], &dx[2], &dy[2]);
     for (int k = 0; k < 3; k++) {
-        const projected *a = v[(k + 1) % 3], *b = v[(k + 2) % 3];
-        float sign = a < b ? orient : -orient;
-        const projected *lo = a < b ? a : b, *hi = a < b ? b : a;
-        ax[k] = lo->x, ay[k] = lo->y;
-        dx[k] = sign * (hi->x - lo->x), dy[k] = sign * (hi->y - lo->y);
         iz[k] = v[k]->inv_z * inv_area;
         for (int ch = 0; ch < 3; ch++)
-            cz[ch][k] = col[k][ch] * iz[k];
+            cz[ch][k] = v[k]->colour_z[ch] * inv_area;
     }
     for (int sy = ya; sy <= yb; sy += STAMP_H) {
         v8f py = (float)sy + 0.5f + lane_y;
@@ -206,8 +216,7 @@ static void draw_band(const p3d_mesh *m, const projected *pv, raster_canvas *cv,
             continue;
         if (v[0]->inv_z <= 0 || v[1]->inv_z <= 0 || v[2]->inv_z <= 0)
             continue;
-        const uint8_t *col[3] = {m->rgba + 4 * idx[0], m->rgba + 4 * idx[1], m->rgba + 4 * idx[2]};
-        draw_triangle(v, col, cv, y0, y1);
+        draw_triangle(v, cv, y0, y1);
     }
 }
 
