@@ -7,12 +7,12 @@
  * reaches it first, and neither crosses a torn link. Kept from the reference:
  * context seed groups of one node dropped for edges of more than 2 nodes, the
  * mask frontier that keeps occupying pixels past its thickness, the
- * intersect rule at ring 10 (passive_background) and the erosion of the
- * context rings next to the silhouette (ratio 0.3). Simplified: no
- * untouchable sets, no intersect growth after ring 10, no preliminary depth
- * and extended context (steps 6, 8, 9), and the 3-pixel forbidden border is
- * applied on all four sides of the canvas (the reference forbids only the
- * top and left band, by accident). */
+ * intersect buffer started at ring 10 (passive_background) next to the
+ * context and grown by BFS after it, and the erosion of the context rings
+ * next to the silhouette (ratio 0.3). Simplified: no untouchable sets, no
+ * preliminary depth and extended context (steps 6, 8, 9), and the 3-pixel
+ * forbidden border is applied on all four sides of the canvas (the
+ * reference forbids only the top and left band, by accident). */
 #include "ldi/regions.h"
 
 #include <stdlib.h>
@@ -34,7 +34,7 @@ int region_ws_init(p3d_ctx *ctx, region_ws *ws, const ldi *l)
     ws->touched = malloc(n * sizeof *ws->touched);
     ws->keys = malloc(n * sizeof *ws->keys);
     int ok = ws->label && ws->ring && ws->node && ws->touched && ws->keys;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 6; k++)
         ok = ok && (ws->queue[k] = malloc(n * sizeof *ws->queue[k]));
     if (!ok) {
         region_ws_free(ws);
@@ -46,7 +46,7 @@ int region_ws_init(p3d_ctx *ctx, region_ws *ws, const ldi *l)
 void region_ws_free(region_ws *ws)
 {
     free(ws->label), free(ws->ring), free(ws->node), free(ws->touched), free(ws->keys);
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 6; k++)
         free(ws->queue[k]);
     memset(ws, 0, sizeof *ws);
 }
@@ -84,6 +84,17 @@ static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
+}
+
+static int next_to_mask(const region_ws *ws, int pix)
+{
+    int x = pix % ws->cw, y = pix / ws->cw;
+    for (int d = 0; d < 4; d++) {
+        int xx = x + ldi_dx[d], yy = y + ldi_dy[d];
+        if (xx >= 0 && yy >= 0 && xx < ws->cw && yy < ws->ch && ws->label[yy * ws->cw + xx] == REGION_MASK)
+            return 1;
+    }
+    return 0;
 }
 
 /* Context seeds: far nodes of the edge, minus groups (by their own edge id)
@@ -131,7 +142,8 @@ void region_build(const ldi *l, const ldi_edges *edges, int e,
     const int32_t *nodes = edges->nodes + edges->start[e];
     long len = edges->start[e + 1] - edges->start[e];
     int32_t *mcur = ws->queue[0], *mnext = ws->queue[1], *ccur = ws->queue[2], *cnext = ws->queue[3];
-    long nm = 0, nc;
+    int32_t *icur = ws->queue[4], *inext = ws->queue[5];
+    long nm = 0, nc, ni = 0;
     for (long k = 0; k < len; k++) {
         int pix = l->pix[nodes[k]];
         if (ws->label[pix] == REGION_NONE && !forbidden(ws, pix))
@@ -146,7 +158,7 @@ void region_build(const ldi *l, const ldi_edges *edges, int e,
     long ring_count[1024] = {0};
     ring_count[0] = nc;
     for (int i = 0; i < rings && (nm || nc); i++) {
-        long nm2 = 0, nc2 = 0;
+        long nm2 = 0, nc2 = 0, ni2 = 0;
         for (long k = 0; k < nm; k++)
             for (int d = 0; d < 4; d++) {
                 int32_t m = l->link[4 * (long)mcur[k] + d];
@@ -156,11 +168,27 @@ void region_build(const ldi *l, const ldi_edges *edges, int e,
                 if (ws->label[pix] != REGION_NONE || forbidden(ws, pix))
                     continue;
                 if (p->iter == 0 && i == PASSIVE_BACKGROUND && touches_context(ws, pix)) {
-                    put(ws, pix, REGION_INTERSECT, -1, 0);
+                    put(ws, pix, REGION_INTERSECT, m, 0);
+                    icur[ni++] = m;
                     continue;
                 }
                 put(ws, pix, i < p->mask_rings ? REGION_MASK : REGION_OCCUPIED, m, 0);
                 mnext[nm2++] = m;
+            }
+        /* The intersect buffer grows too, on some rings leaving the pixels
+         * next to the mask alone. */
+        int spare_mask = (i - PASSIVE_BACKGROUND) % 2 == 0 && (i - PASSIVE_BACKGROUND) % 8 != 0;
+        for (long k = 0; i > PASSIVE_BACKGROUND && k < ni; k++)
+            for (int d = 0; d < 4; d++) {
+                int32_t m = l->link[4 * (long)icur[k] + d];
+                if (m < 0 || l->iter[m] > p->iter)
+                    continue;
+                int pix = l->pix[m];
+                if (ws->label[pix] != REGION_NONE || forbidden(ws, pix) ||
+                    (spare_mask && next_to_mask(ws, pix)))
+                    continue;
+                put(ws, pix, REGION_INTERSECT, m, 0);
+                inext[ni2++] = m;
             }
         for (long k = 0; k < nc; k++)
             for (int d = 0; d < 4; d++) {
@@ -178,6 +206,8 @@ void region_build(const ldi *l, const ldi_edges *edges, int e,
             ring_count[i + 1] = nc2;
         int32_t *t = mcur;
         mcur = mnext, mnext = t, nm = nm2;
+        if (i > PASSIVE_BACKGROUND)
+            t = icur, icur = inext, inext = t, ni = ni2;
         t = ccur, ccur = cnext, cnext = t, nc = nc2;
     }
     /* Erosion: rings 0..t-1 of the context, t from erode_max down while they

@@ -29,7 +29,7 @@ typedef struct region_ws {
     int32_t *node;   /* node occupying the pixel in the region (mask or context) */
     int32_t *touched;
     long ntouched;
-    int32_t *queue[4];
+    int32_t *queue[6];
     int64_t *keys;   /* scratch for the context seeds */
     int box[4];      /* bounding box of all labelled pixels: x0, y0, x1, y1 (inclusive) */
     long nmask, ncontext;
