@@ -232,14 +232,15 @@ int cmd_run(int argc, char **argv)
     char stem[1024], path[4096];
     file_stem(a.pos[0], stem, sizeof stem);
     snprintf(path, sizeof path, "%s/%s.ply", cli_get(&a, "output"), stem);
+    /* the mesh last: a run that fails leaves no PLY */
+    if (!rc && debug_dir)
+        rc = write_debug(&ctx, debug_dir, &dbg);
     if (!rc)
         rc = make_dir(&ctx, cli_get(&a, "output"));
     t0 = seconds();
     if (!rc)
         rc = p3d_mesh_save_ply(&ctx, path, &mesh, cli_has(&a, "ply-ascii"));
     double t_save = seconds() - t0;
-    if (!rc && debug_dir)
-        rc = write_debug(&ctx, debug_dir, &dbg);
     if (!rc && !a.quiet) {
         fprintf(stderr, "photo3d run: %s: %ld vertices, %ld faces (%dx%d)\n", path, mesh.nverts,
                 mesh.nfaces, mesh.width, mesh.height);
