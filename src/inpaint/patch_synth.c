@@ -12,7 +12,7 @@
 #include "inpaint/inpaint_steps.h"
 #include "inpaint/membrane.h"
 #include "inpaint/patchmatch.h"
-#include "inpaint/patch_ssd.h"
+#include "inpaint/patch_kernels.h"
 #include "inpaint/pyramid.h"
 
 #include <math.h>
