@@ -228,5 +228,5 @@ void patch_vote(synth_level *L, patch_field *f, int weighted)
     for (long q = 0; q < n; q++)
         if (L->state[q] == SYNTH_HOLE && f->vote_total[q] > 0)
             for (int c = 0; c < nc; c++)
-                L->img[q * nc + c] = (uint8_t)lrintf(f->vote_sum[q * nc + c] / f->vote_total[q]);
+                L->img[q * nc + c] = (uint8_t)(f->vote_sum[q * nc + c] / f->vote_total[q] + 0.5f);
 }
