@@ -28,6 +28,8 @@
 #define LEVEL_EM 1
 #define LEVEL_SEARCH_ITERATIONS 1    /* finer levels refine the upsampled field... */
 #define LEVEL_SEARCH_RADIUS 16       /* ...searching near it */
+#define THIN_HOLE_EM 1 /* thin holes are synthesised at full size only: the onion */
+#define THIN_HOLE_SEARCH_ITERATIONS 1 /* fill does most of the work there */
 #define SYNTH_SEED 0x5EED1234ABCDull
 
 static void free_level(synth_level *L)
@@ -246,8 +248,10 @@ static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t 
             upsample_field(&levels[l + 1], &prev, L, &cur, rng);
             patch_vote(L, &cur, 0);
         }
-        int em = first ? COARSEST_EM : LEVEL_EM;
-        int iterations = first ? COARSEST_SEARCH_ITERATIONS : LEVEL_SEARCH_ITERATIONS;
+        int em = !first ? LEVEL_EM : l > 0 ? COARSEST_EM : THIN_HOLE_EM;
+        int iterations = !first  ? LEVEL_SEARCH_ITERATIONS
+                         : l > 0 ? COARSEST_SEARCH_ITERATIONS
+                                 : THIN_HOLE_SEARCH_ITERATIONS;
         int radius = first ? (L->w > L->h ? L->w : L->h) : LEVEL_SEARCH_RADIUS;
         for (int it = 0; it < em && !rc; it++) {
             patch_field_costs(L, &cur);
