@@ -2,7 +2,7 @@
  * the classical stand-in for the colour network (ALGORITHM.md 6.4). Coherent
  * multi-scale synthesis (Wexler et al. 2007) with PatchMatch search
  * (patchmatch.c): the coarsest level starts from an onion-peel fill
- * (onion_fill.c; a membrane fill where that cannot reach), each level
+ * (onion_fill.c; a membrane fill when it has no source patch), each level
  * runs a few EM iterations (search, vote), and the field is upsampled to seed
  * the next finer level. Source patches come only from known context pixels;
  * the filled depth guides the match (patches of similar depth are preferred).
@@ -160,7 +160,8 @@ static int count_levels(p3d_ctx *ctx, const synth_level *finest, int *levels)
     return P3D_OK;
 }
 
-/* Starting colours of the coarsest level: membrane fill from the known pixels. */
+/* Colours of the coarsest level when it has no source patch: membrane fill
+ * from the known pixels (finer levels start from it). */
 static int init_coarsest(p3d_ctx *ctx, synth_level *L)
 {
     long n = (long)L->w * L->h;
@@ -227,12 +228,14 @@ static int init_field(p3d_ctx *ctx, const synth_level *L, patch_field *f)
 static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t *rng)
 {
     patch_field prev = {0}, cur = {0};
-    int rc = init_coarsest(ctx, &levels[n - 1]);
+    int rc = P3D_OK;
     for (int l = n - 1; l >= 0 && !rc; l--) {
         synth_level *L = &levels[l];
         if (l < n - 1)
             upsample_colors(&levels[l + 1], L);
         rc = init_field(ctx, L, &cur);
+        if (!rc && cur.nsources == 0 && l == n - 1)
+            rc = init_coarsest(ctx, L); /* no exemplar at all: a smooth estimate */
         if (rc || cur.nsources == 0) {
             patch_field_free(&cur);
             patch_field_free(&prev);
