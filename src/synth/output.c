@@ -5,7 +5,7 @@
  * file is written; every file is written atomically. */
 #include "photo3d/synth.h"
 #include "scene_json.h"
-#include "synth_files.h"
+#include "photo3d/io.h"
 
 #include <errno.h>
 #include <math.h>
@@ -57,14 +57,14 @@ static int write_view(p3d_ctx *ctx, const p3d_synth_scene *s, const char *dir, c
     if (rc)
         return rc;
     if (!(rc = join(ctx, path, sizeof path, dir, image_name)))
-        rc = synth_save_png(ctx, path, &rgb);
+        rc = p3d_image_save_png(ctx, path, &rgb);
     if (!rc && !(rc = join(ctx, path, sizeof path, dir, depth_name)))
-        rc = synth_save_npy(ctx, path, &depth);
+        rc = p3d_map_save_npy(ctx, path, &depth);
     if (!rc && disparity_name && !(rc = join(ctx, path, sizeof path, dir, disparity_name))) {
         /* Middlebury marks "no surface" with inf; the closed room never leaves one. */
         for (size_t k = 0; k < (size_t)depth.width * depth.height; k++)
             depth.data[k] = isfinite(depth.data[k]) ? 1.0f / depth.data[k] : INFINITY;
-        rc = synth_save_pfm(ctx, path, &depth);
+        rc = p3d_map_save_pfm(ctx, path, &depth);
     }
     p3d_image_free(&rgb);
     p3d_map_free(&depth);
@@ -80,7 +80,7 @@ static int write_visibility(p3d_ctx *ctx, const p3d_synth_scene *s, const char *
     if (rc)
         return rc;
     if (!(rc = join(ctx, path, sizeof path, dir, mask_name)))
-        rc = synth_save_png(ctx, path, &mask);
+        rc = p3d_image_save_png(ctx, path, &mask);
     p3d_image_free(&mask);
     return rc;
 }

@@ -1,0 +1,18 @@
+/* Loading layer weights from a checkpoint into engine layers: every tensor
+ * is looked up by its state_dict key and its shape checked (the error names
+ * the file and the key). Spectral normalisation is folded into the weight. */
+#ifndef P3D_NN_LOAD_H
+#define P3D_NN_LOAD_H
+
+#include "nn/checkpoint.h"
+#include "nn/conv.h"
+
+/* Copies the 1-D tensor "<key>" of length n into dst. */
+int nn_load_vector(p3d_ctx *ctx, const p3d_ckpt *ck, const char *key, int n, float *dst);
+/* Fills an initialised cv from "<prefix>.weight" (and "<prefix>.bias" when
+ * cv has a bias). */
+int nn_load_conv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, nn_conv *cv);
+/* Same from a spectral-normalised layer: "<prefix>.weight_orig/_u/_v". */
+int nn_load_sn_conv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, nn_conv *cv);
+
+#endif

@@ -1,0 +1,78 @@
+/* Network objects (networks.h): open the checkpoint, let the architecture
+ * copy its layers out of it, close it (the checkpoint's memory is not kept),
+ * and dispatch the forward pass. */
+#include "nn/conv.h"
+#include "nn/net_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int p3d_net_kind_from_name(const char *name)
+{
+    if (strcmp(name, "edge") == 0)
+        return P3D_NET_EDGE;
+    if (strcmp(name, "depth") == 0)
+        return P3D_NET_DEPTH;
+    if (strcmp(name, "color") == 0)
+        return P3D_NET_COLOR;
+    return -1;
+}
+
+int p3d_net_load(p3d_ctx *ctx, p3d_net_kind kind, const char *checkpoint_path, p3d_net **out)
+{
+    *out = NULL;
+    p3d_net *net = calloc(1, sizeof *net);
+    if (!net || !(net->pool = nn_pool_new())) {
+        free(net);
+        return p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory");
+    }
+    net->kind = kind;
+    p3d_ckpt *ck = NULL;
+    if (p3d_ckpt_open(ctx, checkpoint_path, &ck) == P3D_OK) {
+        if (kind == P3D_NET_EDGE)
+            net_edge_load(ctx, ck, net);
+        else
+            net_unet_load(ctx, ck, net);
+        p3d_ckpt_close(ck);
+    }
+    if (ctx->status) {
+        p3d_net_free(net);
+        return ctx->status;
+    }
+    *out = net;
+    return P3D_OK;
+}
+
+void p3d_net_free(p3d_net *net)
+{
+    if (!net)
+        return;
+    if (net->layers)
+        net->free_layers(net->layers);
+    nn_pool_free(net->pool);
+    free(net);
+}
+
+int p3d_net_in_channels(const p3d_net *net)
+{
+    return net->in_c;
+}
+
+int p3d_net_out_channels(const p3d_net *net)
+{
+    return net->out_c;
+}
+
+int p3d_net_size_multiple(const p3d_net *net)
+{
+    return net->multiple;
+}
+
+int p3d_net_forward(p3d_ctx *ctx, p3d_net *net, int h, int w, const float *in, float *out)
+{
+    if (h <= 0 || w <= 0 || h % net->multiple || w % net->multiple)
+        return p3d_fail(ctx, P3D_E_USAGE, "nn: input size %dx%d is not a positive multiple of %d",
+                        w, h, net->multiple);
+    nn_set_threads(ctx->threads);
+    return net->forward(ctx, net, h, w, in, out);
+}

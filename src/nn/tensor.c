@@ -1,0 +1,105 @@
+/* Buffer pool for activation tensors (see tensor.h): best-fit reuse of
+ * 64-byte aligned blocks; a free block too small for a request is replaced
+ * rather than kept, so the pool converges to the sizes a network needs. */
+#include "nn/tensor.h"
+
+#include <stdlib.h>
+
+#define POOL_MAX_BLOCKS 64
+
+typedef struct pool_block {
+    float *data;
+    size_t cap; /* floats */
+    int used;
+} pool_block;
+
+struct nn_pool {
+    pool_block block[POOL_MAX_BLOCKS];
+    int n;
+};
+
+nn_pool *nn_pool_new(void)
+{
+    return calloc(1, sizeof(nn_pool));
+}
+
+void nn_pool_free(nn_pool *pool)
+{
+    if (!pool)
+        return;
+    for (int i = 0; i < pool->n; i++)
+        free(pool->block[i].data);
+    free(pool);
+}
+
+size_t nn_pool_bytes(const nn_pool *pool)
+{
+    size_t bytes = 0;
+    for (int i = 0; i < pool->n; i++)
+        bytes += pool->block[i].cap * sizeof(float);
+    return bytes;
+}
+
+static int best_free_block(const nn_pool *pool, size_t need)
+{
+    int best = -1;
+    for (int i = 0; i < pool->n; i++) {
+        const pool_block *b = &pool->block[i];
+        if (!b->used && b->cap >= need && (best < 0 || b->cap < pool->block[best].cap))
+            best = i;
+    }
+    return best;
+}
+
+/* A free block to replace (the largest free one) or a new slot. */
+static int slot_for_new_block(nn_pool *pool)
+{
+    int victim = -1;
+    for (int i = 0; i < pool->n; i++)
+        if (!pool->block[i].used && (victim < 0 || pool->block[i].cap > pool->block[victim].cap))
+            victim = i;
+    if (victim >= 0) {
+        free(pool->block[victim].data);
+        pool->block[victim].data = NULL;
+        pool->block[victim].cap = 0;
+        return victim;
+    }
+    if (pool->n == POOL_MAX_BLOCKS)
+        return -1;
+    return pool->n++;
+}
+
+int nn_tensor_get(p3d_ctx *ctx, nn_pool *pool, int c, int h, int w, nn_tensor *t)
+{
+    t->c = c;
+    t->h = h;
+    t->w = w;
+    t->data = NULL;
+    size_t need = (size_t)c * h * w;
+    int i = best_free_block(pool, need);
+    if (i < 0) {
+        i = slot_for_new_block(pool);
+        if (i < 0)
+            return p3d_fail(ctx, P3D_E_INTERNAL, "nn: tensor pool exhausted");
+        size_t bytes = (need * sizeof(float) + 63) / 64 * 64;
+        pool->block[i].data = aligned_alloc(64, bytes ? bytes : 64);
+        if (!pool->block[i].data)
+            return p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory for a %dx%dx%d tensor", c, h, w);
+        pool->block[i].cap = need;
+    }
+    pool->block[i].used = 1;
+    t->data = pool->block[i].data;
+    return P3D_OK;
+}
+
+void nn_tensor_put(nn_pool *pool, nn_tensor *t)
+{
+    if (!t->data)
+        return;
+    for (int i = 0; i < pool->n; i++)
+        if (pool->block[i].data == t->data) {
+            pool->block[i].used = 0;
+            break;
+        }
+    t->data = NULL;
+}
