@@ -17,7 +17,7 @@
 
 static const cli_opt run_opts[] = {
     {"depth", "FILE", "depth or disparity map (.npy, 8/16-bit PNG, PFM)", 0},
-    {"output", "DIR", "output directory (also -o); the mesh is DIR/<stem>.ply", 0},
+    {"output", "DIR", "output directory; the mesh is DIR/<stem>.ply", 0, 'o'},
     {"depth-kind", "KIND", "disparity (default: larger = nearer, as MiDaS) or depth", 0},
     {"inpaint", "NAME", "inpainting backend: classical (default)", 0},
     {"config", "FILE", "the reference's argument.yml (keys photo3d does not use are noted and ignored)", 0},
@@ -190,10 +190,6 @@ static int prepare(p3d_ctx *ctx, const cli_args *a, const p3d_pipeline_options *
 
 int cmd_run(int argc, char **argv)
 {
-    /* -o is the one short option, as in the usage line. */
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-o"))
-            argv[i] = "--output";
     cli_args a;
     int r = cli_parse(&run_spec, argc, argv, &a);
     if (r >= 0)
