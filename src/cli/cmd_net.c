@@ -31,15 +31,15 @@ static const cli_opt net_opts[] = {
 
 static const cli_spec net_spec = {
     "net", "{edge|depth|color|midas} --weights FILE IN.npy OUT.npy",
-    "Runs one inpainting network or MiDaS on a float32 tensor of shape (1, C, H, W) (H, W\n"
+    "Runs one inpainting network (or MiDaS) on a float32 tensor of shape (1, C, H, W) (H, W\n"
     "multiples of 128, MiDaS 32; C = 7 edge, 4 depth, 6 color, 3 midas) and writes its output\n"
     "(1, Cout, H, W) as float32.",
     net_opts, 3, 3,
 };
 
-static int check_input(p3d_ctx *ctx, const char *path, const p3d_array *a, int channels,
-                       int multiple)
+static int check_input(p3d_ctx *ctx, const char *path, const p3d_array *a, const p3d_net *net)
 {
+    const int channels = p3d_net_in_channels(net), multiple = p3d_net_size_multiple(net) == 32 ? 32 : 128;
     if (a->ndim != 4 || a->shape[0] != 1)
         return p3d_fail(ctx, P3D_E_INPUT, "%s: expected shape (1, C, H, W), got %d dimensions%s",
                         path, a->ndim, a->ndim == 4 ? " with batch != 1" : "");
@@ -75,8 +75,7 @@ int cmd_net(int argc, char **argv)
     const int timing = cli_has(&a, "time");
     double t0 = now();
     if (p3d_npy_load(&ctx, a.pos[1], &in) || p3d_net_load(&ctx, kind, weights, &net) ||
-        check_input(&ctx, a.pos[1], &in, p3d_net_in_channels(net),
-                    kind == P3D_NET_MIDAS ? 32 : 128))
+        check_input(&ctx, a.pos[1], &in, net))
         goto done;
     double t1 = now();
     out.ndim = 4;

@@ -1,42 +1,28 @@
-/* MiDaS v1 MonoDepthNet (ALGORITHM.md 7; tensor names in
- * specs/checkpoints/midas-model.tsv): a torchvision ResNet-50 trunk with
- * BatchNorm folded into the convolutions at load (num_batches_tracked is
- * never read: the official file has none), then the fusion decoder:
- * 3x3 "layerN_rn" projections to 256 channels, four FeatureFusionBlocks that
- * share one ResidualConvUnit each (applied twice; its skip adds relu(x), as
- * the reference's in-place ReLU makes it), bilinear x2 with align_corners,
- * and the output convolutions with a final bilinear x2 (half-pixel). Input
- * (1, 3, H, W) with H, W multiples of 32; output (1, 1, H, W). */
+/* MiDaS v1 MonoDepthNet (ALGORITHM.md 7): a ResNet-50 trunk (BatchNorm
+ * folded into the convolutions at load) and the RefineNet-style decoder:
+ * 3x3 projections to 256 channels, four fusion blocks (each applies its one
+ * residual conv unit twice, then bilinear x2 with align_corners=True), two
+ * output convolutions and a final bilinear x2 (align_corners=False). The
+ * residual unit adds relu(x), not x: the reference's ReLU is in place. */
 #include "nn/load.h"
 #include "nn/net_internal.h"
 #include "nn/ops.h"
-#include "nn/resample.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#define STAGES 4
-#define MAX_BLOCKS 6
-#define FEATURES 256
-#define BN_EPS 1e-5
-
-static const int stage_planes[STAGES] = {64, 128, 256, 512};
-static const int stage_blocks[STAGES] = {3, 4, 6, 3};
+#define BLOCKS 16
+static const int stage_blocks[4] = {3, 4, 6, 3};
 
 typedef struct bottleneck {
-    nn_conv conv1, conv2, conv3, down; /* down.weight == NULL: identity shortcut */
+    nn_conv c1, c2, c3, down;
+    int has_down;
 } bottleneck;
-
-typedef struct rcu {
-    nn_conv conv1, conv2;
-} rcu;
 
 typedef struct midas_layers {
     nn_conv stem;
-    bottleneck block[STAGES][MAX_BLOCKS];
-    nn_conv rn[STAGES];
-    rcu refine[STAGES];
+    bottleneck block[BLOCKS];
+    nn_conv rn[4], rcu1[4], rcu2[4]; /* per level 1..4 */
     nn_conv out0, out1;
 } midas_layers;
 
@@ -44,227 +30,170 @@ static void midas_free(void *p)
 {
     midas_layers *L = p;
     nn_conv_free(&L->stem);
-    for (int s = 0; s < STAGES; s++) {
-        for (int b = 0; b < MAX_BLOCKS; b++) {
-            nn_conv_free(&L->block[s][b].conv1);
-            nn_conv_free(&L->block[s][b].conv2);
-            nn_conv_free(&L->block[s][b].conv3);
-            nn_conv_free(&L->block[s][b].down);
-        }
-        nn_conv_free(&L->rn[s]);
-        nn_conv_free(&L->refine[s].conv1);
-        nn_conv_free(&L->refine[s].conv2);
+    for (int b = 0; b < BLOCKS; b++) {
+        nn_conv_free(&L->block[b].c1);
+        nn_conv_free(&L->block[b].c2);
+        nn_conv_free(&L->block[b].c3);
+        nn_conv_free(&L->block[b].down);
+    }
+    for (int i = 0; i < 4; i++) {
+        nn_conv_free(&L->rn[i]);
+        nn_conv_free(&L->rcu1[i]);
+        nn_conv_free(&L->rcu2[i]);
     }
     nn_conv_free(&L->out0);
     nn_conv_free(&L->out1);
     free(L);
 }
 
-/* "<conv>.weight" followed by BatchNorm "<bn>.*", folded: W' = a W,
- * bias = beta - a mean, a = gamma / sqrt(var + eps). */
-static int load_conv_bn(p3d_ctx *ctx, const p3d_ckpt *ck, const char *conv, const char *bn,
-                        int cin, int cout, int k, int stride, nn_conv *cv)
+/* y = act(conv(x)), y from the pool. */
+static int conv_act(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const nn_tensor *x, nn_act act,
+                    nn_tensor *y)
 {
-    static const char *const field[4] = {"weight", "bias", "running_mean", "running_var"};
-    if (nn_conv_init(ctx, cv, cin, cout, k, stride, k / 2, 1, 0, 0) || nn_load_conv(ctx, ck, conv, cv))
+    if (nn_tensor_get(ctx, pool, cv->cout, nn_conv_out_size(cv, x->h), nn_conv_out_size(cv, x->w), y) ||
+        nn_conv_run(ctx, pool, cv, x, y))
         return ctx->status;
-    float *stats = malloc((size_t)cout * 4 * sizeof(float));
-    cv->bias = malloc((size_t)cout * sizeof(float));
-    if (!stats || !cv->bias) {
-        free(stats);
-        return p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory");
-    }
-    for (int f = 0; f < 4; f++) {
-        char key[160];
-        snprintf(key, sizeof key, "%s.%s", bn, field[f]);
-        if (nn_load_vector(ctx, ck, key, cout, stats + (size_t)f * cout)) {
-            free(stats);
-            return ctx->status;
-        }
-    }
-    const float *gamma = stats, *beta = stats + cout, *mean = beta + cout, *var = mean + cout;
-    const size_t per_out = (size_t)cin * k * k;
-    for (int o = 0; o < cout; o++) {
-        double a = gamma[o] / sqrt((double)var[o] + BN_EPS);
-        cv->bias[o] = (float)(beta[o] - a * mean[o]);
-        for (size_t i = 0; i < per_out; i++)
-            cv->weight[o * per_out + i] = (float)(a * cv->weight[o * per_out + i]);
-    }
-    free(stats);
+    nn_activate(y, act);
     return P3D_OK;
 }
 
-static int load_plain(p3d_ctx *ctx, const p3d_ckpt *ck, const char *key, int cin, int cout,
-                      int bias, nn_conv *cv)
+/* relu(c3(relu(c2(relu(c1(x))))) + identity or projection of x). */
+static int bottleneck_run(p3d_ctx *ctx, nn_pool *pool, bottleneck *b, const nn_tensor *x, nn_tensor *y)
 {
-    if (nn_conv_init(ctx, cv, cin, cout, 3, 1, 1, 1, 0, bias))
-        return ctx->status;
-    return nn_load_conv(ctx, ck, key, cv);
-}
-
-static int load_block(p3d_ctx *ctx, const p3d_ckpt *ck, int s, int b, bottleneck *blk)
-{
-    char pre[64], conv[96], bn[96];
-    if (s == 0)
-        snprintf(pre, sizeof pre, "pretrained.layer1.4.%d", b);
-    else
-        snprintf(pre, sizeof pre, "pretrained.layer%d.%d", s + 1, b);
-    int planes = stage_planes[s], out = 4 * planes;
-    int cin = b ? out : s ? 2 * planes : planes, stride = b == 0 && s > 0 ? 2 : 1;
-    const int cins[3] = {cin, planes, planes}, couts[3] = {planes, planes, out};
-    const int ks[3] = {1, 3, 1}, strides[3] = {1, stride, 1};
-    nn_conv *convs[3] = {&blk->conv1, &blk->conv2, &blk->conv3};
-    for (int i = 0; i < 3; i++) {
-        snprintf(conv, sizeof conv, "%s.conv%d", pre, i + 1);
-        snprintf(bn, sizeof bn, "%s.bn%d", pre, i + 1);
-        if (load_conv_bn(ctx, ck, conv, bn, cins[i], couts[i], ks[i], strides[i], convs[i]))
-            return ctx->status;
-    }
-    if (b > 0)
-        return P3D_OK;
-    snprintf(conv, sizeof conv, "%s.downsample.0", pre);
-    snprintf(bn, sizeof bn, "%s.downsample.1", pre);
-    return load_conv_bn(ctx, ck, conv, bn, cin, out, 1, stride, &blk->down);
-}
-
-/* dst = cv(src), dst taken from the pool. */
-static int conv(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const nn_tensor *src, nn_act act,
-                nn_tensor *dst)
-{
-    if (nn_tensor_get(ctx, pool, cv->cout, nn_conv_out_size(cv, src->h),
-                      nn_conv_out_size(cv, src->w), dst) ||
-        nn_conv_run(ctx, pool, cv, src, dst))
-        return ctx->status;
-    if (act != NN_ACT_NONE)
-        nn_activate(dst, act);
-    return P3D_OK;
-}
-
-static int bottleneck_run(p3d_ctx *ctx, nn_pool *pool, bottleneck *b, const nn_tensor *x,
-                          nn_tensor *out)
-{
-    nn_tensor t1 = {0}, t2 = {0}, shortcut = {0};
-    if (!conv(ctx, pool, &b->conv1, x, NN_ACT_RELU, &t1) &&
-        !conv(ctx, pool, &b->conv2, &t1, NN_ACT_RELU, &t2) &&
-        !conv(ctx, pool, &b->conv3, &t2, NN_ACT_NONE, out) &&
-        (!b->down.weight || !conv(ctx, pool, &b->down, x, NN_ACT_NONE, &shortcut))) {
-        nn_add(out, b->down.weight ? &shortcut : x);
-        nn_activate(out, NN_ACT_RELU);
-    }
+    nn_tensor t1 = {0}, t2 = {0}, id = {0};
+    if (conv_act(ctx, pool, &b->c1, x, NN_ACT_RELU, &t1) ||
+        conv_act(ctx, pool, &b->c2, &t1, NN_ACT_RELU, &t2))
+        goto done;
+    nn_tensor_put(pool, &t1);
+    if (conv_act(ctx, pool, &b->c3, &t2, NN_ACT_NONE, y) ||
+        (b->has_down && conv_act(ctx, pool, &b->down, x, NN_ACT_NONE, &id)))
+        goto done;
+    nn_add(y, b->has_down ? &id : x);
+    nn_activate(y, NN_ACT_RELU);
+done:
     nn_tensor_put(pool, &t1);
     nn_tensor_put(pool, &t2);
-    nn_tensor_put(pool, &shortcut);
+    nn_tensor_put(pool, &id);
     return ctx->status;
 }
 
-/* out = conv2(relu(conv1(relu(x)))) + relu(x); x is replaced by relu(x). */
-static int rcu_run(p3d_ctx *ctx, nn_pool *pool, rcu *u, nn_tensor *x, nn_tensor *out)
+/* Residual conv unit in place: x <- conv2(relu(conv1(relu(x)))) + relu(x). */
+static int rcu(p3d_ctx *ctx, nn_pool *pool, nn_conv *c1, nn_conv *c2, nn_tensor *x)
 {
-    nn_tensor t = {0};
+    nn_tensor t = {0}, u = {0};
     nn_activate(x, NN_ACT_RELU);
-    if (!conv(ctx, pool, &u->conv1, x, NN_ACT_RELU, &t) &&
-        !conv(ctx, pool, &u->conv2, &t, NN_ACT_NONE, out))
-        nn_add(out, x);
+    if (!conv_act(ctx, pool, c1, x, NN_ACT_RELU, &t) && !conv_act(ctx, pool, c2, &t, NN_ACT_NONE, &u))
+        nn_add(x, &u);
     nn_tensor_put(pool, &t);
+    nn_tensor_put(pool, &u);
     return ctx->status;
 }
 
-/* FeatureFusionBlock: x (+ RCU(skip)), RCU, bilinear x2 (align_corners).
- * x and skip are consumed. */
-static int fusion_run(p3d_ctx *ctx, nn_pool *pool, rcu *u, nn_tensor *x, nn_tensor *skip,
-                      nn_tensor *out)
+/* Fusion block of level i: x (+ rcu(skip)), rcu, bilinear x2 (align corners). x is consumed. */
+static int fuse(p3d_ctx *ctx, nn_pool *pool, midas_layers *L, int i, nn_tensor *x, nn_tensor *skip,
+                nn_tensor *y)
 {
-    nn_tensor s = {0}, r = {0};
-    if (skip && !rcu_run(ctx, pool, u, skip, &s))
-        nn_add(x, &s);
-    if (!ctx->status && !rcu_run(ctx, pool, u, x, &r) &&
-        !nn_tensor_get(ctx, pool, r.c, 2 * r.h, 2 * r.w, out))
-        nn_upsample_bilinear2x(&r, 1, out);
-    nn_tensor_put(pool, &s);
-    nn_tensor_put(pool, &r);
-    nn_tensor_put(pool, x);
-    if (skip)
-        nn_tensor_put(pool, skip);
-    return ctx->status;
-}
-
-/* The ResNet trunk: level[s] = output of stage s (1/4 ... 1/32 of the input). */
-static int trunk_run(p3d_ctx *ctx, nn_pool *pool, midas_layers *L, const nn_tensor *in,
-                     nn_tensor level[STAGES])
-{
-    nn_tensor stem = {0}, cur = {0}, next = {0};
-    if (conv(ctx, pool, &L->stem, in, NN_ACT_RELU, &stem) ||
-        nn_tensor_get(ctx, pool, stem.c, nn_maxpool_out_size(stem.h, 3, 2, 1),
-                      nn_maxpool_out_size(stem.w, 3, 2, 1), &cur))
-        goto done;
-    nn_maxpool(&stem, 3, 2, 1, &cur);
-    /* src is the block's input: cur (an intermediate, freed once used) or
-     * the previous stage's output (kept in level[]). */
-    const nn_tensor *src = &cur;
-    for (int s = 0; s < STAGES; s++) {
-        for (int b = 0; b < stage_blocks[s]; b++) {
-            if (bottleneck_run(ctx, pool, &L->block[s][b], src, &next))
-                goto done;
-            nn_tensor_put(pool, &cur);
-            cur = next;
-            next.data = NULL;
-            src = &cur;
-        }
-        level[s] = cur;
-        cur.data = NULL;
-        src = &level[s];
+    if (skip) {
+        if (rcu(ctx, pool, &L->rcu1[i], &L->rcu2[i], skip))
+            return ctx->status;
+        nn_add(x, skip);
     }
-done:
-    nn_tensor_put(pool, &stem);
-    nn_tensor_put(pool, &cur);
-    nn_tensor_put(pool, &next);
-    return ctx->status;
+    if (rcu(ctx, pool, &L->rcu1[i], &L->rcu2[i], x) ||
+        nn_tensor_get(ctx, pool, x->c, 2 * x->h, 2 * x->w, y))
+        return ctx->status;
+    nn_upsample_bilinear2x(x, y, 1);
+    nn_tensor_put(pool, x);
+    return P3D_OK;
 }
 
 static int midas_forward(p3d_ctx *ctx, p3d_net *net, int h, int w, const float *in, float *out)
 {
     midas_layers *L = net->layers;
     nn_pool *pool = net->pool;
-    nn_tensor x = {0}, level[STAGES] = {{0}}, rn[STAGES] = {{0}}, path = {0}, next = {0};
-    nn_tensor o0 = {0}, o1 = {0}, up = {0};
+    nn_tensor x = {0}, t = {0}, rn[4] = {{0}}, p = {0}, q = {0};
     if (nn_tensor_get(ctx, pool, 3, h, w, &x))
-        return ctx->status;
+        goto done;
     nn_from_planar(in, &x);
-    if (trunk_run(ctx, pool, L, &x, level))
+    if (conv_act(ctx, pool, &L->stem, &x, NN_ACT_RELU, &t) ||
+        nn_tensor_get(ctx, pool, t.c, (t.h + 1) / 2, (t.w + 1) / 2, &p))
         goto done;
     nn_tensor_put(pool, &x);
-    for (int s = 0; s < STAGES; s++) {
-        if (conv(ctx, pool, &L->rn[s], &level[s], NN_ACT_NONE, &rn[s]))
+    nn_maxpool3s2(&t, &p);
+    nn_tensor_put(pool, &t);
+    for (int s = 0, b = 0; s < 4; s++) {
+        for (int k = 0; k < stage_blocks[s]; k++, b++) {
+            if (bottleneck_run(ctx, pool, &L->block[b], &p, &q))
+                goto done;
+            nn_tensor_put(pool, &p);
+            p = q;
+            q.data = NULL;
+        }
+        /* The decoder reads each level only through its projection. */
+        if (conv_act(ctx, pool, &L->rn[s], &p, NN_ACT_NONE, &rn[s]))
             goto done;
-        nn_tensor_put(pool, &level[s]);
     }
-    /* refinenet4(rn4), refinenet3(path, rn3), ..., refinenet1(path, rn1) */
-    path = rn[STAGES - 1];
-    rn[STAGES - 1].data = NULL;
-    for (int s = STAGES - 1; s >= 0; s--) {
-        if (fusion_run(ctx, pool, &L->refine[s], &path, s < STAGES - 1 ? &rn[s] : NULL, &next))
-            goto done;
-        path = next;
-        next.data = NULL;
-    }
-    if (conv(ctx, pool, &L->out0, &path, NN_ACT_NONE, &o0) ||
-        conv(ctx, pool, &L->out1, &o0, NN_ACT_NONE, &o1) ||
-        nn_tensor_get(ctx, pool, 1, 2 * o1.h, 2 * o1.w, &up))
+    nn_tensor_put(pool, &p);
+    if (fuse(ctx, pool, L, 3, &rn[3], NULL, &p))
         goto done;
-    nn_upsample_bilinear2x(&o1, 0, &up);
-    nn_to_planar(&up, out);
+    for (int s = 2; s >= 0; s--) {
+        if (fuse(ctx, pool, L, s, &p, &rn[s], &q))
+            goto done;
+        nn_tensor_put(pool, &rn[s]);
+        p = q;
+        q.data = NULL;
+    }
+    if (conv_act(ctx, pool, &L->out0, &p, NN_ACT_NONE, &t))
+        goto done;
+    nn_tensor_put(pool, &p);
+    if (conv_act(ctx, pool, &L->out1, &t, NN_ACT_NONE, &q) ||
+        nn_tensor_get(ctx, pool, 1, 2 * q.h, 2 * q.w, &p))
+        goto done;
+    nn_upsample_bilinear2x(&q, &p, 0);
+    nn_to_planar(&p, out);
 done:
     nn_tensor_put(pool, &x);
-    for (int s = 0; s < STAGES; s++) {
-        nn_tensor_put(pool, &level[s]);
+    nn_tensor_put(pool, &t);
+    for (int s = 0; s < 4; s++)
         nn_tensor_put(pool, &rn[s]);
-    }
-    nn_tensor_put(pool, &path);
-    nn_tensor_put(pool, &next);
-    nn_tensor_put(pool, &o0);
-    nn_tensor_put(pool, &o1);
-    nn_tensor_put(pool, &up);
+    nn_tensor_put(pool, &p);
+    nn_tensor_put(pool, &q);
     return ctx->status;
+}
+
+static int load_bottlenecks(p3d_ctx *ctx, const p3d_ckpt *ck, midas_layers *L)
+{
+    int cin = 64;
+    for (int s = 0, b = 0; s < 4; s++) {
+        const int mid = 64 << s, cout = 256 << s;
+        for (int k = 0; k < stage_blocks[s]; k++, b++) {
+            bottleneck *B = &L->block[b];
+            const int stride = k == 0 && s > 0 ? 2 : 1;
+            char pre[64], conv[96], bn[96];
+            if (s == 0)
+                snprintf(pre, sizeof pre, "pretrained.layer1.4.%d", k);
+            else
+                snprintf(pre, sizeof pre, "pretrained.layer%d.%d", s + 1, k);
+            const int ci[3] = {cin, mid, mid}, co[3] = {mid, mid, cout}, ks[3] = {1, 3, 1};
+            nn_conv *cv[3] = {&B->c1, &B->c2, &B->c3};
+            for (int j = 0; j < 3; j++) {
+                snprintf(conv, sizeof conv, "%s.conv%d", pre, j + 1);
+                snprintf(bn, sizeof bn, "%s.bn%d", pre, j + 1);
+                if (nn_conv_init(ctx, cv[j], ci[j], co[j], ks[j], j == 1 ? stride : 1, ks[j] / 2, 1, 0, 1) ||
+                    nn_load_conv_bn(ctx, ck, conv, bn, cv[j]))
+                    return ctx->status;
+            }
+            B->has_down = k == 0;
+            if (B->has_down) {
+                snprintf(conv, sizeof conv, "%s.downsample.0", pre);
+                snprintf(bn, sizeof bn, "%s.downsample.1", pre);
+                if (nn_conv_init(ctx, &B->down, cin, cout, 1, stride, 0, 1, 0, 1) ||
+                    nn_load_conv_bn(ctx, ck, conv, bn, &B->down))
+                    return ctx->status;
+            }
+            cin = cout;
+        }
+    }
+    return P3D_OK;
 }
 
 int net_midas_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net)
@@ -278,25 +207,29 @@ int net_midas_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net)
     net->in_c = 3;
     net->out_c = 1;
     net->multiple = 32;
-    if (load_conv_bn(ctx, ck, "pretrained.layer1.0", "pretrained.layer1.1", 3, 64, 7, 2, &L->stem))
+    if (nn_conv_init(ctx, &L->stem, 3, 64, 7, 2, 3, 1, 0, 1) ||
+        nn_load_conv_bn(ctx, ck, "pretrained.layer1.0", "pretrained.layer1.1", &L->stem) ||
+        load_bottlenecks(ctx, ck, L))
         return ctx->status;
-    for (int s = 0; s < STAGES; s++)
-        for (int b = 0; b < stage_blocks[s]; b++)
-            if (load_block(ctx, ck, s, b, &L->block[s][b]))
-                return ctx->status;
-    for (int s = 0; s < STAGES; s++) {
-        char key[64];
-        snprintf(key, sizeof key, "scratch.layer%d_rn", s + 1);
-        if (load_plain(ctx, ck, key, 4 * stage_planes[s], FEATURES, 0, &L->rn[s]))
+    for (int i = 0; i < 4; i++) {
+        char key[96];
+        snprintf(key, sizeof key, "scratch.layer%d_rn", i + 1);
+        if (nn_conv_init(ctx, &L->rn[i], 256 << i, 256, 3, 1, 1, 1, 0, 0) ||
+            nn_load_conv(ctx, ck, key, &L->rn[i]))
             return ctx->status;
-        snprintf(key, sizeof key, "scratch.refinenet%d.resConfUnit.conv1", s + 1);
-        if (load_plain(ctx, ck, key, FEATURES, FEATURES, 1, &L->refine[s].conv1))
+        snprintf(key, sizeof key, "scratch.refinenet%d.resConfUnit.conv1", i + 1);
+        if (nn_conv_init(ctx, &L->rcu1[i], 256, 256, 3, 1, 1, 1, 0, 1) ||
+            nn_load_conv(ctx, ck, key, &L->rcu1[i]))
             return ctx->status;
-        snprintf(key, sizeof key, "scratch.refinenet%d.resConfUnit.conv2", s + 1);
-        if (load_plain(ctx, ck, key, FEATURES, FEATURES, 0, &L->refine[s].conv2))
+        snprintf(key, sizeof key, "scratch.refinenet%d.resConfUnit.conv2", i + 1);
+        if (nn_conv_init(ctx, &L->rcu2[i], 256, 256, 3, 1, 1, 1, 0, 0) ||
+            nn_load_conv(ctx, ck, key, &L->rcu2[i]))
             return ctx->status;
     }
-    if (load_plain(ctx, ck, "scratch.output_conv.0", FEATURES, 128, 1, &L->out0))
+    if (nn_conv_init(ctx, &L->out0, 256, 128, 3, 1, 1, 1, 0, 1) ||
+        nn_load_conv(ctx, ck, "scratch.output_conv.0", &L->out0) ||
+        nn_conv_init(ctx, &L->out1, 128, 1, 3, 1, 1, 1, 0, 1) ||
+        nn_load_conv(ctx, ck, "scratch.output_conv.1", &L->out1))
         return ctx->status;
-    return load_plain(ctx, ck, "scratch.output_conv.1", 128, 1, 1, &L->out1);
+    return P3D_OK;
 }

@@ -1,11 +1,11 @@
-/* The three inpainting networks of Shih et al. (ALGORITHM.md 6.7) and the
- * MiDaS v1 depth network (ALGORITHM.md 7) on the CPU inference engine: load from a PyTorch checkpoint (legacy or zip
+/* The three inpainting networks of Shih et al. (ALGORITHM.md 6.7) on the
+ * CPU inference engine: load from a PyTorch checkpoint (legacy or zip
  * format; every tensor's shape is checked), run the plain forward pass of
  * the reference's network in eval mode on one (1, C, H, W) tensor, free.
  * H and W must be multiples of 128 for the partial-convolution U-Nets
  * (seven stride-2 levels) and of 16 for the edge network (two stride-2
- * levels, then reflection padding that needs more than 2 pixels) and of 32
- * for MiDaS (five stride-2 levels); the callers pad. */
+ * levels, then reflection padding that needs more than 2 pixels); the
+ * callers pad. MiDaS takes multiples of 32. */
 #ifndef P3D_NN_NETWORKS_H
 #define P3D_NN_NETWORKS_H
 
@@ -15,7 +15,7 @@ typedef enum {
     P3D_NET_EDGE,  /* Inpaint_Edge_Net: 7 channels in, 1 out (sigmoid) */
     P3D_NET_DEPTH, /* Inpaint_Depth_Net: 4 in, 1 out (raw log-depth offset) */
     P3D_NET_COLOR, /* Inpaint_Color_Net: 6 in, 3 out (sigmoid) */
-    P3D_NET_MIDAS  /* MiDaS v1 MonoDepthNet: 3 in (RGB / 255), 1 out (disparity); sizes multiple of 32 */
+    P3D_NET_MIDAS  /* MiDaS v1 MonoDepthNet (ALGORITHM.md 7): RGB in [0,1], 1 out (inverse depth) */
 } p3d_net_kind;
 
 typedef struct p3d_net p3d_net;
