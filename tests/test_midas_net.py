@@ -244,6 +244,18 @@ def main():
             if c.run("photo3d net midas (%s)" % name, [BIN, "net", "midas", "--weights", ckpt,
                                                        raw_in, out, "--quiet"]):
                 c.near("net midas %dx%d (%s)" % (W, H, name), np.load(out), ref_raw, 1e-4)
+        # A checkpoint that lacks a tensor: one line naming the file and the key, no output.
+        broken = os.path.join(tmp, "broken.pt")
+        torch.save({k: v for k, v in state.items() if k != "scratch.output_conv.1.bias"}, broken)
+        npy = os.path.join(tmp, "broken.npy")
+        r = subprocess.run([BIN, "depth", photo_path, "--weights", broken, "--out", npy, "--quiet"],
+                           capture_output=True, text=True, timeout=300)
+        ok = (r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and broken in r.stderr
+              and "scratch.output_conv.1.bias" in r.stderr and not os.path.exists(npy))
+        print("%s depth refuses a checkpoint without a tensor: %s" % ("ok" if ok else "FAIL",
+                                                                      r.stderr.strip()))
+        c.passed += ok
+        c.failed += not ok
         if has_net:
             bad = os.path.join(tmp, "bad.npy")
             np.save(bad, np.zeros((1, 3, 64, 100), np.float32))
