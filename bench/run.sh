@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs every benchmark script bench/*.sh (except this one) with the path of the
-# built photo3d binary; each script finds its own programs next to it.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-for script in bench/*.sh; do
-  [ "$script" = bench/run.sh ] && continue
-  bash "$script" "$1"
+# Runs every bench/*.sh except this one with the photo3d binary as $1.
+set -u
+BIN=${1:?usage: bench/run.sh PATH/TO/photo3d}
+status=0
+for b in "$(dirname "$0")"/*.sh; do
+  [ "$(basename "$b")" = run.sh ] && continue
+  echo "=== $(basename "$b")"
+  bash "$b" "$BIN" || status=1
 done
+exit $status

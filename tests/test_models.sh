@@ -123,6 +123,17 @@ expect_exit 1 P fetch --timeout 1 --base-url "$URL/stall" model.pt
 expect_err "model.pt not installed \(150000 bytes kept"
 if [ $(($(date +%s) - start)) -lt 15 ]; then ok; else bad "stalled fetch took too long"; fi
 
+# A second fetch into the same .part (locked by the first) is refused; the file is kept.
+"$PY" -c 'import fcntl, sys, time
+f = open(sys.argv[1], "ab"); fcntl.lockf(f, fcntl.LOCK_EX); open(sys.argv[2], "w").close(); time.sleep(20)' \
+  "$D/model.pt.part" "$T/locked" &
+LOCKER=$!
+for _ in $(seq 100); do [ -e "$T/locked" ] && break; sleep 0.1; done
+expect_exit 1 F --base-url "$URL/files" model.pt
+expect_err "model.pt.part: another fetch is writing this file"
+kill $LOCKER 2>/dev/null; wait $LOCKER 2>/dev/null
+if [ "$(stat -c %s "$D/model.pt.part")" = 150000 ]; then ok; else bad "locked .part changed"; fi
+
 # --from DIR: copies verified files; a wrong one is refused with nothing installed.
 export PHOTO3D_MODELS=$T/models2
 expect_exit 1 F --from "$SRV/wrong" model.pt
