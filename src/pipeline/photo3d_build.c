@@ -213,6 +213,7 @@ int p3d_photo3d_build(p3d_ctx *ctx, const p3d_image *photo, const p3d_map *depth
             dbg->layers = k > dbg->layers ? k : dbg->layers;
         }
         dbg->vertices = mesh->nverts, dbg->faces = mesh->nfaces;
+        dbg->faces_reference = mesh_reference_face_count(&l);
     }
     if (!rc)
         stage_done(ctx, &clk, "mesh");
