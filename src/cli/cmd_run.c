@@ -123,10 +123,12 @@ static int write_json(p3d_ctx *ctx, const char *path, const p3d_pipeline_debug *
             "  \"edges_background\": %ld,\n  \"regions\": [%ld, %ld],\n  \"synthesized\": [%ld, %ld],\n"
             "  \"synth_tears\": %ld,\n"
             "  \"dropped_nodes\": %ld,\n  \"refilled_pixels\": %ld,\n  \"dangling_repaired\": %ld,\n"
-            "  \"short_edges_healed\": %ld,\n  \"vertices\": %ld,\n  \"faces\": %ld,\n  \"seconds\": {",
+            "  \"short_edges_healed\": %ld,\n  \"vertices\": %ld,\n  \"faces\": %ld,\n"
+            "  \"faces_reference_rule\": %ld,\n  \"seconds\": {",
             d->pixels, d->layers, d->edges_fg, d->edges_bg, d->regions[0], d->regions[1],
             d->synthesized[0], d->synthesized[1], d->tears,
-            d->dropped_nodes, d->refilled, d->dangling, d->healed_edges, d->vertices, d->faces);
+            d->dropped_nodes, d->refilled, d->dangling, d->healed_edges, d->vertices, d->faces,
+            d->faces_reference);
     for (int s = 0; s < d->nstages; s++)
         fprintf(af.fp, "%s\n    \"%s\": %.4f", s ? "," : "", d->stage_name[s], d->stage_seconds[s]);
     fprintf(af.fp, "\n  }\n}\n");
