@@ -117,6 +117,28 @@ static void test_coverage_and_zorder(p3d_ctx *ctx)
     raster_canvas_free(&cv);
 }
 
+static void test_extreme_triangles(p3d_ctx *ctx)
+{
+    /* A huge quad just beyond the near plane projects to coordinates around
+     * 1e7 pixels: it must be clipped to the canvas (filling all of it), not
+     * overflow the pixel loops. A NaN vertex drops its triangles. */
+    static const uint8_t green[3] = {0, 200, 0};
+    quad_mesh q;
+    init_mesh(&q, 32, P3D_PI / 2);
+    add_quad(&q, -50, -50, 50, 50, 0.0015f, 0.0015f, green, green);
+    add_quad(&q, -1, -1, 1, 1, 5, 5, green, green);
+    q.xyz[3 * 4] = NAN;
+    raster_canvas cv;
+    CHECK_INT(raster_canvas_alloc(ctx, &cv, 32), P3D_OK);
+    double center[3] = {0, 0, 0};
+    CHECK_INT(raster_draw(ctx, &q.mesh, center, P3D_PI / 2, &cv), P3D_OK);
+    uint8_t c[3];
+    CHECK(memcmp(px(&cv, 0, 0, c), green, 3) == 0);
+    CHECK(memcmp(px(&cv, 31, 31, c), green, 3) == 0);
+    CHECK_NEAR(cv.inv_depth[16 * cv.zstride + 16], 1 / 0.0015, 1);
+    raster_canvas_free(&cv);
+}
+
 static void test_perspective_colour(p3d_ctx *ctx)
 {
     /* A slanted quad from (X=-1, Z=1) to (X=1, Z=3), red 0 at X=-1 to 254 at
@@ -308,6 +330,7 @@ int main(void)
     test_projection();
     test_coverage_and_zorder(&ctx);
     test_perspective_colour(&ctx);
+    test_extreme_triangles(&ctx);
     test_reduce(&ctx);
     test_crops(&ctx);
     test_trajectories();
