@@ -2,7 +2,10 @@
  * steps 4-7): the aspect "anchor" crop with the reference's floating-point
  * length L, the border crop to the photo size, the crop_border fractions
  * [top, left, bottom, right] resized back with OpenCV-style INTER_CUBIC, and
- * the cut to even width and height for yuv420p. */
+ * the cut to even width and height for yuv420p. The cubic resize is a
+ * float, multi-threaded one that writes only the even-cut part: io's
+ * OpenCV-exact fixed-point p3d_image_resize (single-threaded, plus copies in
+ * and out) made each frame 12% slower; the two differ by at most 1 level. */
 #include "render/frame.h"
 
 #include <math.h>
