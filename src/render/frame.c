@@ -22,11 +22,22 @@ int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], dou
         if (rc)
             return rc;
     }
-    int rc = raster_draw(ctx, mesh, center, fov, &work->canvas);
+    /* only what the cropped video frame shows is rendered and reduced */
+    frame_layout layout;
+    int rc = frame_layout_of(ctx, side, mesh->height, mesh->width, crop_border, &layout);
+    if (rc)
+        return rc;
+    raster_rect used = frame_source_rect(&layout), view;
+    int apron = supersample / 2;
+    view.x0 = used.x0 * supersample - apron < 0 ? 0 : used.x0 * supersample - apron;
+    view.y0 = used.y0 * supersample - apron < 0 ? 0 : used.y0 * supersample - apron;
+    view.x1 = used.x1 * supersample + apron > size ? size : used.x1 * supersample + apron;
+    view.y1 = used.y1 * supersample + apron > size ? size : used.y1 * supersample + apron;
+    rc = raster_draw(ctx, mesh, center, fov, &view, &work->canvas);
     if (!rc)
-        rc = frame_reduce(ctx, &work->canvas, supersample, &work->square);
+        rc = frame_reduce(ctx, &work->canvas, supersample, &used, &work->square);
     if (!rc)
-        rc = frame_finish(ctx, &work->square, mesh->height, mesh->width, crop_border, out);
+        rc = frame_finish(ctx, &work->square, &layout, out);
     return rc;
 }
 

@@ -10,18 +10,30 @@
 #define FRAME_MAX_SUPERSAMPLE 7
 
 /* Steps 2-3: blur + area downscale of the canvas by f into out (S x S RGB;
- * reallocated when its size differs). */
-int frame_reduce(p3d_ctx *ctx, const raster_canvas *canvas, int f, p3d_image *out);
+ * reallocated when its size differs). Only the pixels of rect (NULL: all)
+ * are computed; they read the canvas within f*rect widened by f/2. */
+int frame_reduce(p3d_ctx *ctx, const raster_canvas *canvas, int f, const raster_rect *rect,
+                 p3d_image *out);
 
 /* Step 4: the aspect crop of a square S x S frame for a photo of H x W
  * (the "anchor"): rows (landscape/square) or columns (portrait) [a, b). */
 void frame_anchor(int size, int height, int width, int *row0, int *row1, int *col0, int *col1);
 
-/* Steps 4-7 on a reduced S x S frame: anchor crop, border crop to at most
- * H x W, crop_border fractions [top, left, bottom, right] resized back with
- * cubic interpolation, even size. Writes a new image into out. */
-int frame_finish(p3d_ctx *ctx, const p3d_image *square, int height, int width,
-                 const double crop_border[4], p3d_image *out);
+/* Steps 4-7 for an S x S frame of an H x W photo: the anchor crop at (r0,
+ * c0), hc x wc after the border crop; crop_border cuts top/left/... and
+ * leaves ch x cw; the video frame is oh x ow (even). */
+typedef struct frame_layout {
+    int r0, c0, hc, wc;
+    int top, left, ch, cw;
+    int oh, ow;
+} frame_layout;
+int frame_layout_of(p3d_ctx *ctx, int size, int height, int width, const double crop_border[4],
+                    frame_layout *l);
+/* The pixels of the S x S frame that frame_finish reads. */
+raster_rect frame_source_rect(const frame_layout *l);
+/* Steps 4-7 on a reduced S x S frame: anchor crop, border crop, crop_border
+ * resized back with cubic interpolation, even size, into out. */
+int frame_finish(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, p3d_image *out);
 
 /* Everything for one frame, reusing canvas and square between calls. */
 typedef struct frame_work {

@@ -119,20 +119,21 @@ static inline void edge_setup(const projected *a, const projected *b, float orie
     *dx = sign * (hi->x - lo->x), *dy = sign * (hi->y - lo->y);
 }
 
-static void draw_triangle(const projected *const v[3], raster_canvas *cv, int y0, int y1)
+/* Draws one triangle into the part [x0, x1) x [y0, y1) of the canvas. */
+static void draw_triangle(const projected *const v[3], raster_canvas *cv, int x0, int y0, int x1,
+                          int y1)
 {
     float minx = min3(v[0]->x, v[1]->x, v[2]->x), maxx = max3(v[0]->x, v[1]->x, v[2]->x);
     float miny = min3(v[0]->y, v[1]->y, v[2]->y), maxy = max3(v[0]->y, v[1]->y, v[2]->y);
-    int size = cv->size;
-    if (!(minx < size && maxx > 0 && miny < y1 && maxy > y0)) /* also drops NaN */
+    if (!(minx < x1 && maxx > x0 && miny < y1 && maxy > y0)) /* also drops NaN */
         return;
-    minx = minx < -1 ? -1 : minx, maxx = maxx > size + 1 ? size + 1 : maxx;
-    miny = miny < -1 ? -1 : miny, maxy = maxy > y1 + 1 ? y1 + 1 : maxy;
+    minx = minx < x0 - 1 ? x0 - 1 : minx, maxx = maxx > x1 + 1 ? x1 + 1 : maxx;
+    miny = miny < y0 - 1 ? y0 - 1 : miny, maxy = maxy > y1 + 1 ? y1 + 1 : maxy;
     /* pixels whose centres (i + 0.5) lie in [min, max] */
     int xa = (int)ceilf(minx - 0.5f), xb = (int)floorf(maxx - 0.5f);
     int ya = (int)ceilf(miny - 0.5f), yb = (int)floorf(maxy - 0.5f);
-    xa = xa < 0 ? 0 : xa;
-    xb = xb > size - 1 ? size - 1 : xb;
+    xa = xa < x0 ? x0 : xa;
+    xb = xb > x1 - 1 ? x1 - 1 : xb;
     ya = ya < y0 ? y0 : ya;
     yb = yb > y1 - 1 ? y1 - 1 : yb;
     if (xa > xb || ya > yb)
@@ -202,12 +203,16 @@ static void draw_triangle(const projected *const v[3], raster_canvas *cv, int y0
     }
 }
 
-static void draw_band(const p3d_mesh *m, const projected *pv, raster_canvas *cv, int y0, int y1)
+/* Clears and draws the rows [y0, y1), columns [x0, x1) of the canvas. */
+static void draw_band(const p3d_mesh *m, const projected *pv, raster_canvas *cv, int x0, int y0,
+                      int x1, int y1)
 {
-    size_t first = (size_t)y0 * cv->size, count = (size_t)(y1 - y0) * cv->size;
-    for (int ch = 0; ch < 3; ch++)
-        memset(cv->plane[ch] + first, BACKGROUND, count);
-    memset(cv->inv_depth + (size_t)y0 * cv->zstride, 0, (size_t)(y1 - y0) * cv->zstride * sizeof(float));
+    for (int y = y0; y < y1; y++) {
+        for (int ch = 0; ch < 3; ch++)
+            memset(cv->plane[ch] + (size_t)y * cv->size + x0, BACKGROUND, (size_t)(x1 - x0));
+        /* the padding columns too: 4-wide stamp loads read them */
+        memset(cv->inv_depth + (size_t)y * cv->zstride + x0, 0, sizeof(float) * (x1 - x0 + STAMP_W));
+    }
     float top = y0 + 0.5f, bottom = y1 - 0.5f;
     for (long f = 0; f < m->nfaces; f++) {
         const int32_t *idx = m->faces + 3 * f;
@@ -216,13 +221,20 @@ static void draw_band(const p3d_mesh *m, const projected *pv, raster_canvas *cv,
             continue;
         if (v[0]->inv_z <= 0 || v[1]->inv_z <= 0 || v[2]->inv_z <= 0)
             continue;
-        draw_triangle(v, cv, y0, y1);
+        draw_triangle(v, cv, x0, y0, x1, y1);
     }
 }
 
 int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,
-                raster_canvas *canvas)
+                const raster_rect *view, raster_canvas *canvas)
 {
+    raster_rect all = {0, 0, canvas->size, canvas->size};
+    if (!view)
+        view = &all;
+    if (view->x0 < 0 || view->y0 < 0 || view->x1 > canvas->size || view->y1 > canvas->size ||
+        view->x0 >= view->x1 || view->y0 >= view->y1)
+        return p3d_fail(ctx, P3D_E_INTERNAL, "render view [%d,%d)x[%d,%d) is not inside the canvas",
+                        view->x0, view->x1, view->y0, view->y1);
     if (!(fov > 0 && fov < P3D_PI))
         return p3d_fail(ctx, P3D_E_INPUT, "mesh field of view %g rad is not in (0, pi)", fov);
     projected *pv = malloc(sizeof *pv * (size_t)(mesh->nverts ? mesh->nverts : 1));
@@ -233,8 +245,10 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
     int bands = threads;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (int b = 0; b < bands; b++) {
-        int y0 = (int)((long)canvas->size * b / bands), y1 = (int)((long)canvas->size * (b + 1) / bands);
-        draw_band(mesh, pv, canvas, y0, y1);
+        int rows = view->y1 - view->y0;
+        int y0 = view->y0 + (int)((long)rows * b / bands), y1 = view->y0 + (int)((long)rows * (b + 1) / bands);
+        if (y0 < y1)
+            draw_band(mesh, pv, canvas, view->x0, y0, view->x1, y1);
     }
     free(pv);
     return P3D_OK;

@@ -16,15 +16,21 @@ typedef struct raster_canvas {
     float *inv_depth;  /* 1/z of the nearest surface, 0 = background; row y at y*zstride */
 } raster_canvas;
 
+/* A rectangle of pixels [x0, x1) x [y0, y1). */
+typedef struct raster_rect {
+    int x0, y0, x1, y1;
+} raster_rect;
+
 int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size);
 void raster_canvas_free(raster_canvas *c);
 
 /* Renders the mesh seen from camera centre `center` (mesh coordinates,
  * looking along +Z, image x = +X, y = +Y) with field of view fov (radians)
  * across the canvas: z-buffer, perspective-correct vertex colours, no
- * culling, gray background. Multi-threaded over row bands. */
+ * culling, gray background. Only the pixels of view (NULL: all) are
+ * written. Multi-threaded over row bands. */
 int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,
-                raster_canvas *canvas);
+                const raster_rect *view, raster_canvas *canvas);
 
 /* Canvas coordinate (pixel centres at integer + 0.5) of mesh point p. */
 void raster_project(const double center[3], double fov, int size, const double p[3], double *u,
