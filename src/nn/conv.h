@@ -21,6 +21,7 @@ typedef struct nn_conv {
     float *bias;        /* cout floats or NULL, owned */
     nn_conv_prim *prim; /* oneDNN state for the last input size, created on demand */
     float *narrow_weight; /* weights regrouped for conv_narrow.c, created on demand */
+    struct nn_conv *phases; /* a k4 s2 p1 transposed conv as 4 convs (conv.c), on demand */
 } nn_conv;
 
 /* Layers with at most this many outputs run on conv_narrow.c's kernel. */
