@@ -6,7 +6,7 @@ PKGS=(
   build-essential cmake pkg-config clang
   libjpeg62-turbo-dev libpng-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
-  libyaml-dev libzip-dev libcurl4-openssl-dev
+  libyaml-dev libzip-dev libcurl4-openssl-dev libssl-dev
   libdnnl-dev libopenblas-dev
   python3 python3-numpy python3-torch python3-opencv python3-skimage
 )

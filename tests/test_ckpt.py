@@ -136,9 +136,14 @@ def midas_like_state_dict():
 
 
 def test_round_trip(tmp):
-    for stem, sd in (("mixed", mixed_state_dict()), ("midas", midas_like_state_dict())):
+    for stem, sd in (("midas", midas_like_state_dict()), ("mixed", mixed_state_dict())):
         for fmt, path in save_all(sd, tmp, stem).items():
             compare(path, sd, tmp)
+    # torch writes stored entries; deflated ones (re-zipped by a user) take libzip's other path
+    deflated = os.path.join(tmp, "mixed-deflated.pth")
+    rezip(os.path.join(tmp, "mixed-zip.pth"), deflated, compression=zipfile.ZIP_DEFLATED)
+    check(torch.load(deflated).keys() == sd.keys(), "torch reads the deflated zip")
+    compare(deflated, sd, tmp)
     rc, out, err = run("get", os.path.join(tmp, "mixed-legacy.pth"), "1.running_var", "4")
     check(rc == 0 and float(out) == 1.0, "get 1.running_var: %s %s" % (out, err))
 
@@ -181,8 +186,8 @@ def legacy_header():
     return b"".join(pickle.dumps(v, protocol=2) for v in (magic, 1001, info))
 
 
-def rezip(src, dst, drop=None, replace=None):
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
+def rezip(src, dst, drop=None, replace=None, compression=zipfile.ZIP_STORED):
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression) as zout:
         for info in zin.infolist():
             if info.filename == drop:
                 continue
@@ -263,6 +268,9 @@ def test_refusals(tmp):
     p = os.path.join(tmp, "offset-zip.pth")
     rezip(zipped, p, replace=("/data.pkl", lambda d: d.replace(b"QK\x00", b"QK\xff", 1)))
     expect_refusal(p, "tensor lies outside its storage", "offset zip")
+    p = os.path.join(tmp, "duplicate-legacy.pth")
+    open(p, "wb").write(data.replace(b"X\x03\x00\x00\x00f16", b"X\x03\x00\x00\x00f64"))
+    expect_refusal(p, "state_dict entry 'f64': the key appears twice", "duplicate key")
     p = os.path.join(tmp, "count-legacy.pth")
     keys_end = data.rindex(b"e.") + 2
     open(p, "wb").write(data[:keys_end] + b"\x07" + data[keys_end + 1:])

@@ -10,9 +10,12 @@
 extern "C" {
 #endif
 
-/* Photo: JPEG or PNG (8/16-bit, gray/RGB/RGBA; recognised by content). The
- * result is always 3-channel 8-bit RGB; alpha is dropped; 16-bit samples are
- * rounded to 8 bits; img->gray is set when R == G == B everywhere. */
+/* Photo: JPEG or PNG (8/16-bit, gray/RGB/RGBA/palette; recognised by
+ * content). The result is always 3-channel 8-bit RGB; alpha is dropped;
+ * 16-bit samples are rounded to 8 bits; JPEGs are turned upright by their
+ * EXIF orientation; img->gray is set when R == G == B everywhere. The pixel
+ * limit (ctx->max_pixels, P3D_E_LIMIT) is checked on the header before
+ * allocating; damaged files give P3D_E_INPUT "<path>: <problem>". */
 int p3d_image_load(p3d_ctx *ctx, const char *path, p3d_image *img);
 
 /* What a file held before conversion (shown by `photo3d info`). */
@@ -25,6 +28,10 @@ typedef struct p3d_file_info {
     int ndim;       /* .npy only: the stored shape */
     long shape[4];
 } p3d_file_info;
+/* Recognises a file by its first bytes (never by its name): *format becomes
+ * "JPEG", "PNG", "NPY", "PFM" or "" when unknown. Fails only when the file
+ * cannot be read. */
+int p3d_file_format(p3d_ctx *ctx, const char *path, const char **format);
 /* p3d_image_load that also describes the file; info may be NULL. JPEGs
  * with an EXIF orientation tag are turned upright. */
 int p3d_image_load_info(p3d_ctx *ctx, const char *path, p3d_image *img, p3d_file_info *info);
@@ -48,7 +55,8 @@ int p3d_npy_save(p3d_ctx *ctx, const char *path, const p3d_array *a);
 int p3d_npy_load_info(p3d_ctx *ctx, const char *path, p3d_array *a, p3d_file_info *info);
 
 /* Depth/disparity map: .npy of shape (H,W) or (H,W,1), 8/16-bit gray PNG (raw
- * values 0..255 / 0..65535), or PFM (Middlebury; +-inf kept as given). */
+ * values 0..255 / 0..65535; 1/2/4-bit gray is scaled to 0..255 by libpng;
+ * alpha is dropped; colour is refused), or PFM (Middlebury; +-inf kept as given). */
 int p3d_map_load(p3d_ctx *ctx, const char *path, p3d_map *map);
 /* p3d_map_load that also describes the file; info may be NULL. A colour PFM
  * ("PF") is refused: depth maps are single-channel. The PFM scale's sign
@@ -56,7 +64,9 @@ int p3d_map_load(p3d_ctx *ctx, const char *path, p3d_map *map);
 int p3d_map_load_info(p3d_ctx *ctx, const char *path, p3d_map *map, p3d_file_info *info);
 int p3d_map_save_npy(p3d_ctx *ctx, const char *path, const p3d_map *map);
 int p3d_map_save_pfm(p3d_ctx *ctx, const char *path, const p3d_map *map);
-/* 16-bit PNG of a linear min-max rescale (as the reference writes its .png). */
+/* 16-bit PNG of a linear min-max rescale as the reference's MiDaS write_depth:
+ * uint16(65535 * (d - min) / (max - min)) in float32, truncated; all 0 for a
+ * flat map; non-finite values are written as 0 and ignored for min/max. */
 int p3d_map_save_png16(p3d_ctx *ctx, const char *path, const p3d_map *map);
 
 typedef enum {
@@ -64,6 +74,9 @@ typedef enum {
     P3D_RESIZE_LINEAR, /* bilinear, half-pixel centres, edge clamp */
     P3D_RESIZE_CUBIC   /* bicubic a = -0.75 (OpenCV INTER_CUBIC), half-pixel centres, edge clamp */
 } p3d_resize_mode;
+/* Both follow cv2.resize 4.6 including its rounding: uint8 results are
+ * bit-identical and float results agree to float rounding (tests/test_io_parity.py).
+ * dst is allocated (pixel limit checked) and owned by the caller. */
 int p3d_image_resize(p3d_ctx *ctx, const p3d_image *src, int width, int height,
                      p3d_resize_mode mode, p3d_image *dst);
 int p3d_map_resize(p3d_ctx *ctx, const p3d_map *src, int width, int height,
@@ -83,7 +96,10 @@ typedef enum {
  * skimage-style bilinear resize to width x height (anti-aliased when
  * shrinking); depth = 1 / max(d, 0.05). Values that are not finite (or, for
  * P3D_DEPTH_KIND_DEPTH, not positive) are unknown and take the farthest
- * value of the map. Output depth lies in [1/3, 20]. */
+ * value of the map; a map without any known value is P3D_E_INPUT. A flat
+ * map (no reference behaviour: it divides by zero) gives depth 1/3
+ * everywhere. Output depth lies in [1/3, 20]. Matches the Python reference
+ * to float rounding (tests/test_io_parity.py). */
 int p3d_depth_from_map(p3d_ctx *ctx, const p3d_map *raw, p3d_depth_kind kind, int width,
                        int height, p3d_map *depth);
 

@@ -53,27 +53,42 @@ static void divide_by(float *d, size_t n, float s)
         d[i] /= s;
 }
 
-/* Steps 1-2; returns 0 when no value is known. */
-static int disparity_from_raw(const p3d_map *raw, p3d_depth_kind kind, float *d)
+/* The disparity of a raw value, or NaN when the value is unknown. */
+static double known_disparity(float v, p3d_depth_kind kind)
+{
+    if (!isfinite(v) || (kind == P3D_DEPTH_KIND_DEPTH && v <= 0))
+        return NAN;
+    return kind == P3D_DEPTH_KIND_DEPTH ? 1.0 / v : v;
+}
+
+/* Steps 1-2 and the division of step 3, in double so that no float input
+ * can overflow (1/depth of a denormal, a range wider than FLT_MAX):
+ * d = (disp - min) / (max - min), unknown values 0. Returns -1 when no value
+ * is known, 0 for a flat map, 1 otherwise. */
+static int normalised_disparity(const p3d_map *raw, p3d_depth_kind kind, float *d)
 {
     size_t n = (size_t)raw->width * raw->height;
-    float lo = INFINITY;
+    double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++) {
-        float v = raw->data[i];
-        int known = kind == P3D_DEPTH_KIND_DEPTH ? isfinite(v) && v > 0 : isfinite(v);
-        d[i] = known ? (kind == P3D_DEPTH_KIND_DEPTH ? 1.f / v : v) : NAN;
-        if (known && isfinite(d[i]) && d[i] < lo)
-            lo = d[i];
+        double x = known_disparity(raw->data[i], kind);
+        if (!isnan(x)) {
+            lo = fmin(lo, x);
+            hi = fmax(hi, x);
+        }
     }
-    if (!isfinite(lo))
+    if (isinf(lo))
+        return -1;
+    if (hi == lo)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        d[i] = isfinite(d[i]) ? d[i] - lo : 0.f;
+    for (size_t i = 0; i < n; i++) {
+        double x = known_disparity(raw->data[i], kind);
+        d[i] = isnan(x) ? 0.f : (float)((x - lo) / (hi - lo));
+    }
     return 1;
 }
 
-/* cv2.blur(d, (3, 3)) in place: box sums in double, scaled by 1/9, stored as float. */
-static int box3x3(float *d, int w, int h)
+/* cv2.blur(d, (3, 3)) in place (see io_internal.h). */
+int p3d_box3x3(float *d, int w, int h)
 {
     float *out = malloc(sizeof(float) * (size_t)w * h);
     if (!out)
@@ -194,19 +209,17 @@ int p3d_depth_from_map(p3d_ctx *ctx, const p3d_map *raw, p3d_depth_kind kind, in
     float *d = malloc(sizeof(float) * n);
     if (!d)
         return p3d_fail(ctx, P3D_E_NOMEM, "depth: out of memory for a %dx%d map", w, h);
-    if (!disparity_from_raw(raw, kind, d)) {
+    int known = normalised_disparity(raw, kind, d);
+    if (known < 0) {
         free(d);
         return p3d_fail(ctx, P3D_E_INPUT, "depth map has no valid value (all are %s)",
                         kind == P3D_DEPTH_KIND_DEPTH ? "non-finite or <= 0" : "non-finite");
     }
     int rc = p3d_map_alloc(ctx, depth, width, height);
-    float mx = max_of(d, n);
-    if (rc == P3D_OK && mx > 0) {
-        divide_by(d, n, mx);
-        if (!box3x3(d, w, h))
+    if (rc == P3D_OK && known) {
+        if (!p3d_box3x3(d, w, h)) /* d's maximum is 1: box(d / max) * max = box(d) */
             rc = P3D_E_NOMEM;
-        scale_by(d, n, mx);
-        mx = max_of(d, n);
+        float mx = max_of(d, n);
         for (size_t i = 0; i < n; i++)
             d[i] = d[i] / mx * 3.0f;
         mx = max_of(d, n);

@@ -11,18 +11,31 @@
 
 #define MAX_FILE_BYTES ((size_t)2 << 30)
 
-int p3d_read_file(p3d_ctx *ctx, const char *path, uint8_t **buf, size_t *len)
+/* Opens a file for reading; NULL (with the error recorded) for a directory. */
+static FILE *open_input(p3d_ctx *ctx, const char *path)
 {
-    *buf = NULL;
-    *len = 0;
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return p3d_fail(ctx, P3D_E_INPUT, "%s: cannot open: %s", path, strerror(errno));
+    if (!f) {
+        p3d_fail(ctx, P3D_E_INPUT, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(f);
-        return p3d_fail(ctx, P3D_E_INPUT, "%s: is a directory", path);
+        p3d_fail(ctx, P3D_E_INPUT, "%s: is a directory", path);
+        return NULL;
     }
+    return f;
+}
+
+/* The whole file in a malloc'd buffer (caller frees *buf). */
+static int read_file(p3d_ctx *ctx, const char *path, uint8_t **buf, size_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *f = open_input(ctx, path);
+    if (!f)
+        return ctx->status;
     size_t cap = 1 << 16, n = 0;
     uint8_t *data = malloc(cap);
     int rc = data ? P3D_OK : p3d_fail(ctx, P3D_E_NOMEM, "%s: out of memory", path);
@@ -60,6 +73,19 @@ int p3d_read_file(p3d_ctx *ctx, const char *path, uint8_t **buf, size_t *len)
     return P3D_OK;
 }
 
+int p3d_decode_file(p3d_ctx *ctx, const char *path, p3d_decode_fn decode, void *out,
+                    p3d_file_info *info)
+{
+    uint8_t *buf;
+    size_t len;
+    int rc = read_file(ctx, path, &buf, &len);
+    if (rc)
+        return rc;
+    rc = decode(ctx, path, p3d_sniff_format(buf, len), buf, len, out, info);
+    free(buf);
+    return rc;
+}
+
 p3d_format p3d_sniff_format(const uint8_t *b, size_t len)
 {
     if (len >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
@@ -83,5 +109,22 @@ int p3d_check_pixels(p3d_ctx *ctx, const char *name, uint64_t width, uint64_t he
         width * height > (uint64_t)ctx->max_pixels)
         return p3d_fail(ctx, P3D_E_LIMIT, "%s: %llux%llu is over the limit of %ld pixels", name,
                         (unsigned long long)width, (unsigned long long)height, ctx->max_pixels);
+    return P3D_OK;
+}
+
+int p3d_file_format(p3d_ctx *ctx, const char *path, const char **format)
+{
+    static const char *names[] = {"", "JPEG", "PNG", "NPY", "PFM"};
+    *format = "";
+    FILE *f = open_input(ctx, path);
+    if (!f)
+        return ctx->status;
+    uint8_t head[16];
+    size_t n = fread(head, 1, sizeof head, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return p3d_fail(ctx, P3D_E_INPUT, "%s: read error: %s", path, strerror(errno));
+    *format = names[p3d_sniff_format(head, n)];
     return P3D_OK;
 }

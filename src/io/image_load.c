@@ -3,7 +3,6 @@
  * the full-resolution image (the reference's gray_image test). */
 #include "io/io_internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 static bool all_pixels_gray(const p3d_image *img)
@@ -16,25 +15,20 @@ static bool all_pixels_gray(const p3d_image *img)
     return true;
 }
 
+static int decode_image(p3d_ctx *ctx, const char *path, p3d_format format, const uint8_t *buf,
+                        size_t len, void *out, p3d_file_info *info)
+{
+    switch (format) {
+    case P3D_FMT_JPEG: return p3d_jpeg_decode(ctx, path, buf, len, out, info);
+    case P3D_FMT_PNG: return p3d_png_decode(ctx, path, buf, len, 0, out, NULL, info);
+    default: return p3d_fail(ctx, P3D_E_INPUT, "%s: not a JPEG or PNG image", path);
+    }
+}
+
 int p3d_image_load_info(p3d_ctx *ctx, const char *path, p3d_image *img, p3d_file_info *info)
 {
     memset(img, 0, sizeof *img);
-    uint8_t *buf;
-    size_t len;
-    int rc = p3d_read_file(ctx, path, &buf, &len);
-    if (rc)
-        return rc;
-    switch (p3d_sniff_format(buf, len)) {
-    case P3D_FMT_JPEG:
-        rc = p3d_jpeg_decode(ctx, path, buf, len, img, info);
-        break;
-    case P3D_FMT_PNG:
-        rc = p3d_png_decode(ctx, path, buf, len, 0, img, NULL, info);
-        break;
-    default:
-        rc = p3d_fail(ctx, P3D_E_INPUT, "%s: not a JPEG or PNG image", path);
-    }
-    free(buf);
+    int rc = p3d_decode_file(ctx, path, decode_image, img, info);
     if (rc == P3D_OK)
         img->gray = all_pixels_gray(img);
     return rc;

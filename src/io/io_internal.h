@@ -15,9 +15,13 @@ typedef enum {
     P3D_FMT_PFM
 } p3d_format;
 
-/* Reads a whole file into a malloc'd buffer (caller frees *buf). Refuses
- * directories, empty files and files over 2 GiB. */
-int p3d_read_file(p3d_ctx *ctx, const char *path, uint8_t **buf, size_t *len);
+/* Decodes the bytes of a file whose format was recognised into out. */
+typedef int (*p3d_decode_fn)(p3d_ctx *ctx, const char *path, p3d_format format,
+                             const uint8_t *buf, size_t len, void *out, p3d_file_info *info);
+/* Reads the whole of path, recognises its format and calls decode; the bytes
+ * are freed after. Refuses directories, empty files and files over 2 GiB. */
+int p3d_decode_file(p3d_ctx *ctx, const char *path, p3d_decode_fn decode, void *out,
+                    p3d_file_info *info);
 /* Recognises a format by its first bytes (magic numbers, not extensions). */
 p3d_format p3d_sniff_format(const uint8_t *buf, size_t len);
 
@@ -40,5 +44,10 @@ int p3d_check_pixels(p3d_ctx *ctx, const char *name, uint64_t width, uint64_t he
  * samples in PNG byte order (16-bit samples big-endian). channels 1, 3 or 4. */
 int p3d_png_write(p3d_ctx *ctx, const char *path, int width, int height, int channels,
                   int bit_depth, const uint8_t *data);
+
+/* cv2.blur(d, (3, 3)) of a w x h float map in place, border reflect-101:
+ * box sums in double, scaled by 1/9, stored as float (ALGORITHM.md 2.4 step
+ * 3 and 7). Returns 0 when out of memory, 1 otherwise. */
+int p3d_box3x3(float *d, int w, int h);
 
 #endif

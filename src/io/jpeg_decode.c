@@ -33,6 +33,21 @@ static void on_message(j_common_ptr cinfo, int level)
         on_fatal(cinfo);
 }
 
+/* Progressive JPEGs can hold any number of scans, each a full pass over the
+ * image: a tiny file could keep the decoder busy for minutes. Real encoders
+ * write about ten; more than MAX_SCANS is refused (as libjpeg-turbo advises). */
+#define MAX_SCANS 500
+
+static void on_progress(j_common_ptr cinfo)
+{
+    j_decompress_ptr d = (j_decompress_ptr)cinfo;
+    if (d->input_scan_number > MAX_SCANS) {
+        cinfo->err->msg_code = JERR_BAD_PROGRESSION;
+        snprintf(((jpeg_error *)cinfo->err)->msg, JMSG_LENGTH_MAX, "more than %d scans", MAX_SCANS);
+        longjmp(((jpeg_error *)cinfo->err)->jump, 1);
+    }
+}
+
 int p3d_jpeg_decode(p3d_ctx *ctx, const char *name, const uint8_t *buf, size_t len,
                     p3d_image *img, p3d_file_info *info)
 {
@@ -49,6 +64,8 @@ int p3d_jpeg_decode(p3d_ctx *ctx, const char *name, const uint8_t *buf, size_t l
         goto done;
     }
     jpeg_create_decompress(&cinfo);
+    struct jpeg_progress_mgr progress = {.progress_monitor = on_progress};
+    cinfo.progress = &progress;
     jpeg_mem_src(&cinfo, buf, (unsigned long)len);
     jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
     jpeg_read_header(&cinfo, TRUE);

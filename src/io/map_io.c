@@ -34,27 +34,24 @@ static int map_from_npy(p3d_ctx *ctx, const char *path, const uint8_t *buf, size
     return P3D_OK;
 }
 
+static int decode_map(p3d_ctx *ctx, const char *path, p3d_format format, const uint8_t *buf,
+                      size_t len, void *out, p3d_file_info *info)
+{
+    switch (format) {
+    case P3D_FMT_NPY: return map_from_npy(ctx, path, buf, len, out, info);
+    case P3D_FMT_PFM: return p3d_pfm_parse(ctx, path, buf, len, out, info);
+    case P3D_FMT_PNG: return p3d_png_decode(ctx, path, buf, len, 1, NULL, out, info);
+    case P3D_FMT_JPEG:
+        return p3d_fail(ctx, P3D_E_INPUT, "%s: a JPEG cannot be a depth map (use .npy, .pfm or a "
+                        "gray PNG)", path);
+    default: return p3d_fail(ctx, P3D_E_INPUT, "%s: not a depth map (.npy, .pfm or gray PNG)", path);
+    }
+}
+
 int p3d_map_load_info(p3d_ctx *ctx, const char *path, p3d_map *map, p3d_file_info *info)
 {
     memset(map, 0, sizeof *map);
-    uint8_t *buf;
-    size_t len;
-    int rc = p3d_read_file(ctx, path, &buf, &len);
-    if (rc)
-        return rc;
-    switch (p3d_sniff_format(buf, len)) {
-    case P3D_FMT_NPY: rc = map_from_npy(ctx, path, buf, len, map, info); break;
-    case P3D_FMT_PFM: rc = p3d_pfm_parse(ctx, path, buf, len, map, info); break;
-    case P3D_FMT_PNG: rc = p3d_png_decode(ctx, path, buf, len, 1, NULL, map, info); break;
-    case P3D_FMT_JPEG:
-        rc = p3d_fail(ctx, P3D_E_INPUT, "%s: a JPEG cannot be a depth map (use .npy, .pfm or a "
-                      "gray PNG)", path);
-        break;
-    default:
-        rc = p3d_fail(ctx, P3D_E_INPUT, "%s: not a depth map (.npy, .pfm or gray PNG)", path);
-    }
-    free(buf);
-    return rc;
+    return p3d_decode_file(ctx, path, decode_map, map, info);
 }
 
 int p3d_map_load(p3d_ctx *ctx, const char *path, p3d_map *map)

@@ -97,7 +97,7 @@ static int parse_shape(cursor *c, long *shape, int *ndim, int *too_many)
         }
         if (c->p < c->end && *c->p == 'L')
             c->p++;
-        if (*ndim == P3D_ARRAY_MAXDIM)
+        if (*ndim >= P3D_ARRAY_MAXDIM)
             *too_many = 1;
         else
             shape[*ndim] = (long)v;
@@ -282,17 +282,18 @@ int p3d_npy_parse(p3d_ctx *ctx, const char *name, const uint8_t *buf, size_t len
     return P3D_OK;
 }
 
+/* Any content goes to the parser, whose magic check names a non-.npy file. */
+static int decode_npy(p3d_ctx *ctx, const char *path, p3d_format format, const uint8_t *buf,
+                      size_t len, void *out, p3d_file_info *info)
+{
+    (void)format;
+    return p3d_npy_parse(ctx, path, buf, len, out, info);
+}
+
 int p3d_npy_load_info(p3d_ctx *ctx, const char *path, p3d_array *a, p3d_file_info *info)
 {
     memset(a, 0, sizeof *a);
-    uint8_t *buf;
-    size_t len;
-    int rc = p3d_read_file(ctx, path, &buf, &len);
-    if (rc)
-        return rc;
-    rc = p3d_npy_parse(ctx, path, buf, len, a, info);
-    free(buf);
-    return rc;
+    return p3d_decode_file(ctx, path, decode_npy, a, info);
 }
 
 int p3d_npy_load(p3d_ctx *ctx, const char *path, p3d_array *a)

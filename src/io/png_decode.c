@@ -69,6 +69,15 @@ int p3d_png_decode(p3d_ctx *ctx, const char *name, const uint8_t *buf, size_t le
         memset(img, 0, sizeof *img);
     if (map)
         memset(map, 0, sizeof *map);
+    /* The IHDR chunk always comes first: refuse an oversized image before
+     * libpng reads further (png_read_info reads up to the first IDAT). */
+    if (len >= 24 && memcmp(buf + 12, "IHDR", 4) == 0) {
+        uint32_t w = (uint32_t)buf[16] << 24 | (uint32_t)buf[17] << 16 | (uint32_t)buf[18] << 8 | buf[19];
+        uint32_t h = (uint32_t)buf[20] << 24 | (uint32_t)buf[21] << 16 | (uint32_t)buf[22] << 8 | buf[23];
+        int rc = p3d_check_pixels(ctx, name, w, h);
+        if (rc)
+            return rc;
+    }
     png_source src = {buf, len, 0, ""};
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, on_error, on_warning);
     png_infop pinfo = png ? png_create_info_struct(png) : NULL;

@@ -105,19 +105,42 @@ static int64_t cubic_simd_sample(const int32_t *s, const short *b)
     return lrintf(v);
 }
 
+/* Tap tables for both axes and the horizontal-pass buffer (h_bytes). */
+typedef struct {
+    taps *x, *y;
+    void *h;
+} kernel_plan;
+
+static void plan_free(kernel_plan *p)
+{
+    free(p->x), free(p->y), free(p->h);
+}
+
+static int plan_create(kernel_plan *p, int sw, int sh, int dw, int dh, p3d_resize_mode mode,
+                       size_t h_bytes)
+{
+    p->x = malloc(sizeof *p->x * dw);
+    p->y = malloc(sizeof *p->y * dh);
+    p->h = malloc(h_bytes);
+    if (!p->x || !p->y || !p->h) {
+        plan_free(p);
+        return P3D_E_NOMEM;
+    }
+    build_taps(sw, dw, mode, 1, p->x);
+    build_taps(sh, dh, mode, 0, p->y);
+    return P3D_OK;
+}
+
 int p3d_resize_kernel_u8(const uint8_t *src, int sw, int sh, int cn, uint8_t *dst, int dw,
                          int dh, p3d_resize_mode mode)
 {
     int n = tap_count(mode);
     size_t hlen = (size_t)dw * cn;
-    taps *xt = malloc(sizeof *xt * dw), *yt = malloc(sizeof *yt * dh);
-    int32_t *h = malloc(sizeof *h * hlen * sh);
-    if (!xt || !yt || !h) {
-        free(xt), free(yt), free(h);
+    kernel_plan plan;
+    if (plan_create(&plan, sw, sh, dw, dh, mode, sizeof(int32_t) * hlen * sh))
         return P3D_E_NOMEM;
-    }
-    build_taps(sw, dw, mode, 1, xt);
-    build_taps(sh, dh, mode, 0, yt);
+    const taps *xt = plan.x, *yt = plan.y;
+    int32_t *h = plan.h;
     for (int y = 0; y < sh; y++) {
         const uint8_t *s = src + (size_t)y * sw * cn;
         int32_t *hr = h + (size_t)y * hlen;
@@ -149,7 +172,7 @@ int p3d_resize_kernel_u8(const uint8_t *src, int sw, int sh, int cn, uint8_t *ds
             d[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
         }
     }
-    free(xt), free(yt), free(h);
+    plan_free(&plan);
     return P3D_OK;
 }
 
@@ -157,14 +180,11 @@ int p3d_resize_kernel_f32(const float *src, int sw, int sh, float *dst, int dw, 
                           p3d_resize_mode mode)
 {
     int n = tap_count(mode);
-    taps *xt = malloc(sizeof *xt * dw), *yt = malloc(sizeof *yt * dh);
-    float *h = malloc(sizeof *h * (size_t)dw * sh);
-    if (!xt || !yt || !h) {
-        free(xt), free(yt), free(h);
+    kernel_plan plan;
+    if (plan_create(&plan, sw, sh, dw, dh, mode, sizeof(float) * (size_t)dw * sh))
         return P3D_E_NOMEM;
-    }
-    build_taps(sw, dw, mode, 1, xt);
-    build_taps(sh, dh, mode, 0, yt);
+    const taps *xt = plan.x, *yt = plan.y;
+    float *h = plan.h;
     for (int y = 0; y < sh; y++) {
         const float *s = src + (size_t)y * sw;
         float *hr = h + (size_t)y * dw;
@@ -185,6 +205,6 @@ int p3d_resize_kernel_f32(const float *src, int sw, int sh, float *dst, int dw, 
             d[x] = v;
         }
     }
-    free(xt), free(yt), free(h);
+    plan_free(&plan);
     return P3D_OK;
 }

@@ -111,6 +111,33 @@ static void convert_record(const ckpt_record *rec, pk_dtype dt, const uint8_t *b
     }
 }
 
+static int is_identity_view(const ckpt_record *rec, const ckpt_storage *st)
+{
+    int64_t expect = 1;
+    for (int d = rec->ndim - 1; d >= 0; d--) {
+        if (rec->size[d] != 1 && rec->stride[d] != expect)
+            return 0;
+        expect *= rec->size[d];
+    }
+    return rec->offset == 0 && rec->numel == st->numel;
+}
+
+void *ckpt_direct_destination(ckpt_reader *r, int s)
+{
+    const ckpt_storage *st = &r->storages[s];
+    void *dst = NULL;
+    if (st->dtype != PK_DT_F32 && st->dtype != PK_DT_I64)
+        return NULL;
+    for (int i = 0; i < r->nrecords; i++) {
+        if (r->records[i].storage != s)
+            continue;
+        if (dst || !is_identity_view(&r->records[i], st))
+            return NULL;
+        dst = r->records[i].dst;
+    }
+    return dst;
+}
+
 void ckpt_convert_storage(ckpt_reader *r, int s, const uint8_t *bytes)
 {
     for (int i = 0; i < r->nrecords; i++)

@@ -59,6 +59,9 @@ int ckpt_storage_index(const ckpt_reader *r, const char *key);
 /* Copies every tensor viewing storage s out of its bytes (storage numel
  * elements, little-endian, any alignment) into float32 / int64. */
 void ckpt_convert_storage(ckpt_reader *r, int s, const uint8_t *bytes);
+/* Where storage s can be read to directly, or NULL: when its only tensor
+ * is all of it, contiguous, in the output type (float32 or int64). */
+void *ckpt_direct_destination(ckpt_reader *r, int s);
 /* Fails unless every storage has been converted. */
 int ckpt_check_all_converted(ckpt_reader *r);
 

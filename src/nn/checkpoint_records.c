@@ -187,6 +187,29 @@ static int allocate_output(ckpt_reader *r)
     return P3D_OK;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A pickled dict may repeat a key, which would make lookups ambiguous. */
+static int check_unique_names(ckpt_reader *r)
+{
+    const char **names = malloc((r->nrecords ? r->nrecords : 1) * sizeof *names);
+    if (!names)
+        return p3d_fail(r->ctx, P3D_E_NOMEM, "%s: out of memory", r->name);
+    for (int i = 0; i < r->nrecords; i++)
+        names[i] = r->records[i].name;
+    qsort(names, (size_t)r->nrecords, sizeof *names, compare_names);
+    for (int i = 1; i < r->nrecords; i++)
+        if (!strcmp(names[i - 1], names[i])) {
+            bad_entry(r, names[i], "the key appears twice");
+            break;
+        }
+    free(names);
+    return r->ctx->status;
+}
+
 /* Storages must fit in the input: they are stored in it, uncompressed. */
 static int check_storage_total(ckpt_reader *r)
 {
@@ -225,7 +248,7 @@ int ckpt_collect(ckpt_reader *r, const pk_value *state_dict)
         if (add_record(r, key->u.str.s, state_dict->u.seq.items[2 * k + 1]))
             return r->ctx->status;
     }
-    if (check_storage_total(r))
+    if (check_unique_names(r) || check_storage_total(r))
         return r->ctx->status;
     return allocate_output(r);
 }

@@ -185,6 +185,14 @@ static pk_value *pop(pk_machine *m)
     return m->stack[--m->sp];
 }
 
+/* Pops the two topmost values: *upper was pushed last. */
+static int pop_pair(pk_machine *m, pk_value **lower, pk_value **upper)
+{
+    *upper = pop(m);
+    *lower = *upper ? pop(m) : NULL;
+    return *lower ? P3D_OK : m->ctx->status;
+}
+
 static pk_value *top(pk_machine *m)
 {
     if (m->sp <= stack_floor(m)) {
@@ -322,9 +330,8 @@ static int op_global(pk_machine *m)
 
 static int op_stack_global(pk_machine *m)
 {
-    pk_value *name = pop(m);
-    pk_value *module = name ? pop(m) : NULL;
-    if (!module)
+    pk_value *module, *name;
+    if (pop_pair(m, &module, &name))
         return m->ctx->status;
     if (name->kind != PK_STR || module->kind != PK_STR)
         return fail(m, P3D_E_INPUT, "STACK_GLOBAL needs two strings");
@@ -407,9 +414,8 @@ static int fill_container(pk_machine *m, size_t first, pk_kind kind)
 
 static int op_reduce(pk_machine *m)
 {
-    pk_value *args = pop(m);
-    pk_value *fn = args ? pop(m) : NULL;
-    if (!fn)
+    pk_value *fn, *args;
+    if (pop_pair(m, &fn, &args))
         return m->ctx->status;
     if (fn->kind != PK_GLOBAL || args->kind != PK_TUPLE)
         return fail(m, P3D_E_INPUT, "REDUCE needs a global and a tuple");

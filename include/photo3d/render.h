@@ -1,0 +1,110 @@
+/* Rendering a 3D photo mesh into parallax videos (ALGORITHM.md 9): camera
+ * trajectories, a software rasterizer with the reference's camera, the
+ * per-frame post-processing (3x supersampling, blur, area downscale, aspect
+ * crop, border crop) and video encoding (libavcodec). Also the glTF export. */
+#ifndef PHOTO3D_RENDER_H
+#define PHOTO3D_RENDER_H
+
+#include "photo3d/core.h"
+#include "photo3d/mesh.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- trajectories (utils.py: path_planning) ---- */
+
+typedef enum {
+    P3D_TRAJ_DOUBLE_STRAIGHT_LINE, /* linear from -shift to +shift */
+    P3D_TRAJ_CIRCLE,               /* (x cos(pi t), y sin(pi t), z cos(pi t / 2)), t = -2 + 4k/N */
+    P3D_TRAJ_STRAIGHT_LINE         /* linear from 0 to shift */
+} p3d_traj_type;
+
+/* One camera pose: the translation t of the pose [I | t]; the camera centre
+ * is at -t in mesh coordinates. fov (radians) <= 0 means "the mesh's fov"
+ * (or the dolly-zoom fov when the video asks for it). */
+typedef struct p3d_pose {
+    double t[3];
+    double fov;
+} p3d_pose;
+
+/* Fills poses[0..nframes-1]; fov is set to 0. */
+void p3d_trajectory(p3d_traj_type type, const double shift[3], int nframes, p3d_pose *poses);
+/* "double-straight-line" | "circle" | "straight-line"; -1 if unknown. */
+int p3d_traj_type_from_name(const char *name);
+/* A user path: one pose per line, "tx ty tz" or "tx ty tz fov_degrees";
+ * blank lines and lines starting with '#' are skipped. *poses is malloc'd. */
+int p3d_trajectory_load(p3d_ctx *ctx, const char *path, p3d_pose **poses, int *nposes);
+
+/* ---- videos ---- */
+
+#define P3D_MAX_VIDEOS 16
+
+typedef struct p3d_video_spec {
+    char name[64]; /* file suffix: <stem>_<name>.<ext>; a name containing "dolly" zooms */
+    p3d_traj_type type;
+    double shift[3];
+} p3d_video_spec;
+
+typedef enum { P3D_VIDEO_MP4, P3D_VIDEO_WEBM, P3D_VIDEO_GIF, P3D_VIDEO_PNG } p3d_video_format;
+
+/* Where the time went (filled by p3d_render_videos when asked). */
+typedef struct p3d_render_stats {
+    long frames;
+    double render_seconds; /* rasterising and post-processing */
+    double encode_seconds; /* colour conversion and encoding, in the encoder thread */
+    double total_seconds;
+} p3d_render_stats;
+
+typedef struct p3d_render_options {
+    int nvideos;
+    p3d_video_spec videos[P3D_MAX_VIDEOS]; /* default: dolly-zoom-in, zoom-in, circle, swing */
+    int num_frames;                       /* 240 */
+    int fps;                              /* 40 */
+    int supersample;                      /* anti-flickering factor, 3 (1 = off) */
+    double crop_border[4];                /* fractions [top, left, bottom, right] */
+    p3d_video_format format;              /* mp4 */
+    int crf;                              /* quality for H.264 / VP9, 18 */
+    const p3d_pose *path;                 /* a custom path replaces the videos when set */
+    int path_len;
+    const char *path_name;                /* its file suffix ("path" when NULL) */
+    p3d_render_stats *stats;              /* may be NULL */
+} p3d_render_options;
+
+void p3d_render_options_default(p3d_render_options *opt);
+/* Selects default videos by name ("zoom-in,circle"); P3D_E_USAGE for unknown names. */
+int p3d_render_options_select(p3d_ctx *ctx, p3d_render_options *opt, const char *names);
+const char *p3d_video_format_ext(p3d_video_format f);
+
+/* The depth of the image centre (mean_loc_depth of ALGORITHM.md 2.4) as
+ * far as the mesh tells it: the original-layer vertex nearest to the
+ * centre pixel's ray. Used when the depth map is not at hand. */
+double p3d_mesh_center_depth(const p3d_mesh *mesh);
+
+/* Renders every video of opt into out_dir/<stem>_<name>.<ext> (png: a
+ * folder <stem>_<name> of frame_NNNNN.png). mean_loc_depth drives the dolly zoom. Each output is
+ * atomic. */
+int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_options *opt,
+                      const char *out_dir, const char *stem, double mean_loc_depth);
+
+/* ---- single frames ---- */
+
+/* One finished video frame as the reference makes it: the square canvas of
+ * side max(H, W) rendered supersample times larger from the camera centre
+ * -pose->t with the given fov (radians), blurred, area-downscaled,
+ * aspect-cropped, border-cropped (crop_border) and cut to even size. out is
+ * allocated (RGB). */
+int p3d_render_frame(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,
+                     int supersample, const double crop_border[4], p3d_image *out);
+
+/* ---- glTF ---- */
+
+/* glTF 2.0 binary (.glb): positions in glTF axes (Y up, camera looking
+ * down -Z: y and z negated), vertex colours, triangles, and a perspective
+ * camera with the photo's field of view at the origin. Atomic. */
+int p3d_mesh_save_glb(p3d_ctx *ctx, const char *path, const p3d_mesh *mesh);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

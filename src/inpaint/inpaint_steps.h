@@ -1,0 +1,33 @@
+/* The steps that the classical and baseline backends are assembled from
+ * (private to src/inpaint). Each reads the job's inputs and writes one output. */
+#ifndef P3D_INPAINT_STEPS_H
+#define P3D_INPAINT_STEPS_H
+
+#include "inpaint/backend.h"
+
+/* Depth and colour given to mask pixels when the job has no context pixel. */
+#define INPAINT_FALLBACK_DEPTH 1.0f
+#define INPAINT_FALLBACK_GRAY 128
+
+/* True where the job's pixel i is known (context, not mask) / to synthesise. */
+static inline int inpaint_is_known(const p3d_inpaint_job *job, long i)
+{
+    return job->context[i] && !job->mask[i];
+}
+
+/* edge_continue.c: edge_out = edge + straight continuations inside the mask. */
+int inpaint_continue_edges(p3d_ctx *ctx, p3d_inpaint_job *job);
+/* edge_out = edge (no continuation). */
+void inpaint_copy_edges(p3d_inpaint_job *job);
+
+/* depth_fill.c: depth_out by membrane interpolation of log-depth from the
+ * context; mask pixels on barrier (may be NULL) are walls during the solve and
+ * then take the nearest (smallest) depth of their neighbours. */
+int inpaint_fill_depth(p3d_ctx *ctx, p3d_inpaint_job *job, const uint8_t *barrier);
+
+/* patch_synth.c: rgb_out by exemplar-based synthesis from the context. */
+int inpaint_synthesize_color(p3d_ctx *ctx, p3d_inpaint_job *job);
+/* baselines.c: rgb_out by membrane interpolation of colour. */
+int inpaint_diffuse_color(p3d_ctx *ctx, p3d_inpaint_job *job);
+
+#endif

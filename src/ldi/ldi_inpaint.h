@@ -1,0 +1,39 @@
+/* One inpainting iteration over the depth edges of the LDI (mesh.py:
+ * DL_inpaint_edge; ALGORITHM.md 6, 6.5, 6.6). */
+#ifndef P3D_LDI_INPAINT_H
+#define P3D_LDI_INPAINT_H
+
+#include "inpaint/backend.h"
+#include "ldi/regions.h"
+
+/* Canvas-sized debug maps filled when given: the last region label per
+ * pixel, and the synthesised depth and colour of the new layer. */
+typedef struct ldi_inpaint_debug {
+    uint8_t *labels;
+    float *depth;
+    uint8_t *rgb;
+} ldi_inpaint_debug;
+
+typedef struct ldi_inpaint_stats {
+    long edges;      /* edges with both regions non-empty */
+    long new_nodes;  /* nodes added (iteration p->iter + 1) */
+    long tears;      /* links not made inside the new layers (disparity jump) */
+} ldi_inpaint_stats;
+
+/* For every edge with cls FG: regions (regions.h), a crop job for the
+ * backend (context, mask = synthesis region plus eroded band, continued
+ * context edges, depth, colour), then the merge: every synthesis pixel gets
+ * a new node behind all earlier layers (at least 0.01 behind the front,
+ * 0.001 behind others), linked to its 4-neighbours in the same synthesis
+ * region and to the context nodes next to it unless their disparities differ
+ * by more than threshold; such tears mark the nearer node LDI_SYNTH_NEAR so
+ * the next iteration has edges. The eroded band's nodes take the new colours
+ * after all edges. Edges are processed in parallel batches (the backend must
+ * be thread-safe) and merged in edge order, so the result does not depend on
+ * the thread count. */
+int ldi_inpaint_iteration(p3d_ctx *ctx, ldi *l, const ldi_edges *edges, const uint8_t *cls,
+                          const region_params *p, double threshold, int gray,
+                          const p3d_inpaint_backend *backend, ldi_inpaint_debug *dbg,
+                          ldi_inpaint_stats *stats);
+
+#endif

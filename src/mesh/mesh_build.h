@@ -1,0 +1,18 @@
+/* The 3D photo mesh from the LDI (mesh.py: write_ply, generate_face,
+ * reproject_3d_int_detail; ALGORITHM.md 8). */
+#ifndef P3D_MESH_BUILD_H
+#define P3D_MESH_BUILD_H
+
+#include "ldi/ldi.h"
+#include "photo3d/mesh.h"
+#include "photo3d/pipeline.h"
+
+/* One vertex per live node in raster order of the canvas, layers front to
+ * back, back-projected with the reference camera of a photo_w x photo_h
+ * photo at the LDI's working size (pixel centres at +0.5, band pixels
+ * outside the frustum). Faces: per grid cell, the triangles whose three
+ * corners are linked in an L: 2 per fully linked cell (split along the
+ * top-left/bottom-right diagonal), 1 per cell with 3 linked corners. */
+int p3d_mesh_from_ldi(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_h, p3d_mesh *out);
+
+#endif

@@ -1,0 +1,50 @@
+/* One finished video frame (ALGORITHM.md 9, per frame steps 1-7): the
+ * square canvas of side S = max(H, W) rendered f times larger, reduced,
+ * cropped. */
+#include "photo3d/render.h"
+#include "render/frame.h"
+
+#include <string.h>
+
+int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,
+                 int supersample, const double crop_border[4], frame_work *work, p3d_image *out)
+{
+    if (mesh->width <= 0 || mesh->height <= 0)
+        return p3d_fail(ctx, P3D_E_INPUT, "mesh has no image size (PLY comments H and W)");
+    if (supersample < 1 || supersample > FRAME_MAX_SUPERSAMPLE)
+        return p3d_fail(ctx, P3D_E_USAGE, "supersampling factor %d is not in 1..%d", supersample,
+                        FRAME_MAX_SUPERSAMPLE);
+    int side = mesh->width > mesh->height ? mesh->width : mesh->height;
+    int size = side * supersample;
+    if (work->canvas.size != size) {
+        raster_canvas_free(&work->canvas);
+        int rc = raster_canvas_alloc(ctx, &work->canvas, size);
+        if (rc)
+            return rc;
+    }
+    int rc = raster_draw(ctx, mesh, center, fov, &work->canvas);
+    if (!rc)
+        rc = frame_reduce(ctx, &work->canvas, supersample, &work->square);
+    if (!rc)
+        rc = frame_finish(ctx, &work->square, mesh->height, mesh->width, crop_border, out);
+    return rc;
+}
+
+void frame_work_free(frame_work *work)
+{
+    raster_canvas_free(&work->canvas);
+    p3d_image_free(&work->square);
+}
+
+int p3d_render_frame(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,
+                     int supersample, const double crop_border[4], p3d_image *out)
+{
+    frame_work work;
+    memset(&work, 0, sizeof work);
+    memset(out, 0, sizeof *out);
+    int rc = frame_render(ctx, mesh, center, fov, supersample, crop_border, &work, out);
+    frame_work_free(&work);
+    if (rc)
+        p3d_image_free(out);
+    return rc;
+}

@@ -1,0 +1,199 @@
+/* Software rasterizer for the 3D photo mesh with the reference's camera
+ * (ALGORITHM.md 9, "Camera convention"): u = S/2 + (S/2)(px/pz)/tan(fov/2),
+ * likewise v, pixel centres at integer + 0.5. Triangles are filled when a
+ * pixel centre lies inside or on an edge; the nearest surface wins (z-buffer
+ * on 1/z, which is linear in screen space) and colours are interpolated
+ * perspective-correctly as colour/z over 1/z. No culling; triangles with a
+ * vertex closer than RASTER_NEAR are dropped (the reference clips nothing in
+ * practice). Row bands are drawn in parallel: each band owns its rows, so no
+ * locking is needed and the result does not depend on the thread count. */
+#include "render/raster.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RASTER_NEAR 1e-3
+#define BACKGROUND 128
+
+/* Plain comparisons: fminf/fmaxf are library calls with NaN rules. */
+static inline float min3(float a, float b, float c)
+{
+    float m = a < b ? a : b;
+    return m < c ? m : c;
+}
+
+static inline float max3(float a, float b, float c)
+{
+    float m = a > b ? a : b;
+    return m > c ? m : c;
+}
+
+typedef struct {
+    float x, y, inv_z; /* inv_z <= 0: in front of the near plane */
+} projected;
+
+int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size)
+{
+    memset(c, 0, sizeof *c);
+    size_t n = (size_t)size * size;
+    if (size <= 0 || (long long)n > ctx->max_pixels)
+        return p3d_fail(ctx, P3D_E_LIMIT, "render canvas %dx%d is over the pixel limit", size, size);
+    for (int k = 0; k < 3; k++)
+        c->plane[k] = malloc(n);
+    c->inv_depth = malloc(n * sizeof(float));
+    c->size = size;
+    if (!c->plane[0] || !c->plane[1] || !c->plane[2] || !c->inv_depth) {
+        raster_canvas_free(c);
+        return p3d_fail(ctx, P3D_E_NOMEM, "out of memory for a %dx%d render canvas", size, size);
+    }
+    return P3D_OK;
+}
+
+void raster_canvas_free(raster_canvas *c)
+{
+    for (int k = 0; k < 3; k++)
+        free(c->plane[k]);
+    free(c->inv_depth);
+    memset(c, 0, sizeof *c);
+}
+
+void raster_project(const double center[3], double fov, int size, const double p[3], double *u,
+                    double *v)
+{
+    double half = size / 2.0, focal = half / tan(fov / 2.0);
+    double pz = p[2] - center[2];
+    *u = half + focal * (p[0] - center[0]) / pz;
+    *v = half + focal * (p[1] - center[1]) / pz;
+}
+
+static void project_vertices(const p3d_mesh *m, const double center[3], double fov, int size,
+                             int threads, projected *out)
+{
+    double half = size / 2.0, focal = half / tan(fov / 2.0);
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (long i = 0; i < m->nverts; i++) {
+        const float *p = m->xyz + 3 * i;
+        double pz = p[2] - center[2];
+        if (pz < RASTER_NEAR) {
+            out[i].x = out[i].y = 0;
+            out[i].inv_z = -1;
+            continue;
+        }
+        double iz = 1.0 / pz;
+        out[i].x = (float)(half + focal * (p[0] - center[0]) * iz);
+        out[i].y = (float)(half + focal * (p[1] - center[1]) * iz);
+        out[i].inv_z = (float)iz;
+    }
+}
+
+/* Fills the pixels of one triangle inside rows [y0, y1). The barycentric
+ * weights come straight from the edge functions used for the inside test;
+ * 1/z and colour/z are interpolated with them (both are linear in screen
+ * space), so the colour is perspective-correct. */
+static void draw_triangle(const projected *v[3], const uint8_t *col[3], raster_canvas *cv, int y0,
+                          int y1)
+{
+    float minx = min3(v[0]->x, v[1]->x, v[2]->x), maxx = max3(v[0]->x, v[1]->x, v[2]->x);
+    float miny = min3(v[0]->y, v[1]->y, v[2]->y), maxy = max3(v[0]->y, v[1]->y, v[2]->y);
+    int size = cv->size;
+    if (!(minx < size && maxx > 0 && miny < y1 && maxy > y0)) /* also drops NaN */
+        return;
+    minx = minx < -1 ? -1 : minx, maxx = maxx > size + 1 ? size + 1 : maxx;
+    miny = miny < -1 ? -1 : miny, maxy = maxy > y1 + 1 ? y1 + 1 : maxy;
+    /* pixels whose centres (i + 0.5) lie in [min, max] */
+    int xa = (int)ceilf(minx - 0.5f), xb = (int)floorf(maxx - 0.5f);
+    int ya = (int)ceilf(miny - 0.5f), yb = (int)floorf(maxy - 0.5f);
+    xa = xa < 0 ? 0 : xa;
+    xb = xb > size - 1 ? size - 1 : xb;
+    ya = ya < y0 ? y0 : ya;
+    yb = yb > y1 - 1 ? y1 - 1 : yb;
+    if (xa > xb || ya > yb)
+        return;
+    float area = (v[1]->x - v[0]->x) * (v[2]->y - v[0]->y) - (v[2]->x - v[0]->x) * (v[1]->y - v[0]->y);
+    if (!(fabsf(area) > 1e-12f))
+        return;
+    /* Edge k is opposite vertex k. Its function e(p) = (b - a) x (p - a) is
+     * evaluated with the edge's endpoints in a canonical order (by address),
+     * so the two triangles sharing an edge compute the very same float value
+     * with opposite signs: a pixel centre on the edge belongs to both and
+     * never falls through a crack. sign[k] orients it (inside >= 0) and
+     * sign[k] e / |area| is vertex k's barycentric weight. */
+    float ax[3], ay[3], dx[3], dy[3], sign[3], iz[3], cz[3][3];
+    float orient = area > 0 ? 1.0f : -1.0f, inv_area = 1.0f / fabsf(area);
+    for (int k = 0; k < 3; k++) {
+        const projected *a = v[(k + 1) % 3], *b = v[(k + 2) % 3];
+        sign[k] = orient;
+        if (a > b) {
+            const projected *t = a;
+            a = b, b = t;
+            sign[k] = -orient;
+        }
+        ax[k] = a->x, ay[k] = a->y;
+        dx[k] = b->x - a->x, dy[k] = b->y - a->y;
+        iz[k] = v[k]->inv_z * inv_area;
+        for (int ch = 0; ch < 3; ch++)
+            cz[ch][k] = col[k][ch] * iz[k];
+    }
+    for (int y = ya; y <= yb; y++) {
+        float py = y + 0.5f;
+        float *zrow = cv->inv_depth + (size_t)y * size;
+        size_t row = (size_t)y * size;
+        for (int x = xa; x <= xb; x++) {
+            float px = x + 0.5f;
+            float w0 = sign[0] * (dx[0] * (py - ay[0]) - dy[0] * (px - ax[0]));
+            float w1 = sign[1] * (dx[1] * (py - ay[1]) - dy[1] * (px - ax[1]));
+            float w2 = sign[2] * (dx[2] * (py - ay[2]) - dy[2] * (px - ax[2]));
+            float z = w0 * iz[0] + w1 * iz[1] + w2 * iz[2];
+            /* one branch: inside (all weights >= 0) and nearer */
+            if (!((w0 >= 0) & (w1 >= 0) & (w2 >= 0) & (z > zrow[x])))
+                continue;
+            zrow[x] = z;
+            float inv = 1.0f / z;
+            for (int ch = 0; ch < 3; ch++) {
+                float c = (w0 * cz[ch][0] + w1 * cz[ch][1] + w2 * cz[ch][2]) * inv;
+                cv->plane[ch][row + x] = (uint8_t)(c <= 0 ? 0 : c >= 255 ? 255 : c + 0.5f);
+            }
+        }
+    }
+}
+
+static void draw_band(const p3d_mesh *m, const projected *pv, raster_canvas *cv, int y0, int y1)
+{
+    size_t first = (size_t)y0 * cv->size, count = (size_t)(y1 - y0) * cv->size;
+    for (int ch = 0; ch < 3; ch++)
+        memset(cv->plane[ch] + first, BACKGROUND, count);
+    memset(cv->inv_depth + first, 0, count * sizeof(float));
+    float top = y0 + 0.5f, bottom = y1 - 0.5f;
+    for (long f = 0; f < m->nfaces; f++) {
+        const int32_t *idx = m->faces + 3 * f;
+        const projected *v[3] = {pv + idx[0], pv + idx[1], pv + idx[2]};
+        if (max3(v[0]->y, v[1]->y, v[2]->y) < top || min3(v[0]->y, v[1]->y, v[2]->y) > bottom)
+            continue;
+        if (v[0]->inv_z <= 0 || v[1]->inv_z <= 0 || v[2]->inv_z <= 0)
+            continue;
+        const uint8_t *col[3] = {m->rgba + 4 * idx[0], m->rgba + 4 * idx[1], m->rgba + 4 * idx[2]};
+        draw_triangle(v, col, cv, y0, y1);
+    }
+}
+
+int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,
+                raster_canvas *canvas)
+{
+    if (!(fov > 0 && fov < P3D_PI))
+        return p3d_fail(ctx, P3D_E_INPUT, "mesh field of view %g rad is not in (0, pi)", fov);
+    projected *pv = malloc(sizeof *pv * (size_t)(mesh->nverts ? mesh->nverts : 1));
+    if (!pv)
+        return p3d_fail(ctx, P3D_E_NOMEM, "out of memory projecting %ld vertices", mesh->nverts);
+    int threads = ctx->threads > 0 ? ctx->threads : 1;
+    project_vertices(mesh, center, fov, canvas->size, threads, pv);
+    int bands = threads;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (int b = 0; b < bands; b++) {
+        int y0 = (int)((long)canvas->size * b / bands), y1 = (int)((long)canvas->size * (b + 1) / bands);
+        draw_band(mesh, pv, canvas, y0, y1);
+    }
+    free(pv);
+    return P3D_OK;
+}

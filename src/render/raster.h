@@ -1,0 +1,31 @@
+/* Internal interface of the software rasterizer and the frame post-processing
+ * (ALGORITHM.md 9). */
+#ifndef P3D_RASTER_H
+#define P3D_RASTER_H
+
+#include "photo3d/mesh.h"
+
+#define P3D_PI 3.14159265358979323846
+
+/* A square canvas: planar 8-bit colour and an inverse-depth buffer. */
+typedef struct raster_canvas {
+    int size;
+    uint8_t *plane[3]; /* R, G, B; size*size each */
+    float *inv_depth;  /* 1/z of the nearest surface, 0 = background */
+} raster_canvas;
+
+int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size);
+void raster_canvas_free(raster_canvas *c);
+
+/* Renders the mesh seen from camera centre `center` (mesh coordinates,
+ * looking along +Z, image x = +X, y = +Y) with field of view fov (radians)
+ * across the canvas: z-buffer, perspective-correct vertex colours, no
+ * culling, gray background. Multi-threaded over row bands. */
+int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,
+                raster_canvas *canvas);
+
+/* Canvas coordinate (pixel centres at integer + 0.5) of mesh point p. */
+void raster_project(const double center[3], double fov, int size, const double p[3], double *u,
+                    double *v);
+
+#endif

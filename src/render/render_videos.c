@@ -1,0 +1,180 @@
+/* The videos of a 3D photo (ALGORITHM.md 9): the default four (dolly-zoom-in,
+ * zoom-in, circle, swing) or a user path, each frame rendered, post-processed
+ * and handed to the encoder thread. The dolly zoom keeps the plane through
+ * the image-centre depth at a constant size by changing the fov per frame. */
+#define _GNU_SOURCE
+#include "photo3d/render.h"
+#include "render/frame.h"
+#include "render/video.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const p3d_video_spec default_videos[] = {
+    {"dolly-zoom-in", P3D_TRAJ_DOUBLE_STRAIGHT_LINE, {0.00, 0.00, -0.05}},
+    {"zoom-in", P3D_TRAJ_DOUBLE_STRAIGHT_LINE, {0.00, 0.00, -0.05}},
+    {"circle", P3D_TRAJ_CIRCLE, {-0.015, -0.015, -0.05}},
+    {"swing", P3D_TRAJ_CIRCLE, {-0.015, -0.00, -0.05}},
+};
+#define NDEFAULT ((int)(sizeof default_videos / sizeof *default_videos))
+
+void p3d_render_options_default(p3d_render_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->nvideos = NDEFAULT;
+    memcpy(opt->videos, default_videos, sizeof default_videos);
+    opt->num_frames = 240;
+    opt->fps = 40;
+    opt->supersample = 3;
+    const double crop[4] = {0.03, 0.03, 0.05, 0.03};
+    memcpy(opt->crop_border, crop, sizeof crop);
+    opt->format = P3D_VIDEO_MP4;
+    opt->crf = 18;
+}
+
+int p3d_render_options_select(p3d_ctx *ctx, p3d_render_options *opt, const char *names)
+{
+    char list[512];
+    snprintf(list, sizeof list, "%s", names);
+    opt->nvideos = 0;
+    for (char *save = NULL, *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+        int k = 0;
+        while (k < NDEFAULT && strcmp(default_videos[k].name, name) != 0)
+            k++;
+        if (k == NDEFAULT)
+            return p3d_fail(ctx, P3D_E_USAGE,
+                            "unknown video '%s' (dolly-zoom-in, zoom-in, circle, swing)", name);
+        if (opt->nvideos == P3D_MAX_VIDEOS)
+            return p3d_fail(ctx, P3D_E_USAGE, "more than %d videos", P3D_MAX_VIDEOS);
+        opt->videos[opt->nvideos++] = default_videos[k];
+    }
+    if (opt->nvideos == 0)
+        return p3d_fail(ctx, P3D_E_USAGE, "no video selected");
+    return P3D_OK;
+}
+
+const char *p3d_video_format_ext(p3d_video_format f)
+{
+    static const char *const ext[] = {"mp4", "webm", "gif", "png"};
+    return ext[f];
+}
+
+double p3d_mesh_center_depth(const p3d_mesh *m)
+{
+    /* the centre pixel (H//2, W//2) of the working image: its ray through
+     * the pixel centre, with the principal point at the image centre */
+    double fx = m->width / (2.0 * tan(m->hfov / 2.0)), fy = m->height / (2.0 * tan(m->vfov / 2.0));
+    double rx = (m->width / 2 + 0.5 - m->width / 2.0) / fx;
+    double ry = (m->height / 2 + 0.5 - m->height / 2.0) / fy;
+    double best = INFINITY, depth = 1.0;
+    for (long i = 0; i < m->nverts; i++) {
+        const float *p = m->xyz + 3 * i;
+        if (m->rgba[4 * i + 3] != P3D_VERTEX_ORIGINAL || !(p[2] > 0))
+            continue;
+        double dx = p[0] / p[2] - rx, dy = p[1] / p[2] - ry;
+        double miss = (dx * dx * fx * fx + dy * dy * fy * fy) + 1e-9 * p[2];
+        if (miss < best) {
+            best = miss;
+            depth = p[2];
+        }
+    }
+    return depth;
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+typedef struct {
+    const char *name;
+    const p3d_pose *poses;
+    int nposes;
+    int dolly;
+} video_job;
+
+static int render_one(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_options *opt,
+                      const video_job *job, const char *path, double mean_loc_depth,
+                      frame_work *work, p3d_render_stats *stats)
+{
+    double fov0 = mesh->hfov > mesh->vfov ? mesh->hfov : mesh->vfov;
+    double plane_width = tan(fov0 / 2.0) * fabs(mean_loc_depth);
+    int threads = ctx->threads > 0 ? ctx->threads : 1;
+    video_writer *vw = NULL;
+    p3d_image frame = {0};
+    int rc = P3D_OK;
+    for (int k = 0; k < job->nposes && !rc; k++) {
+        const p3d_pose *pose = &job->poses[k];
+        double center[3] = {-pose->t[0], -pose->t[1], -pose->t[2]};
+        double fov = fov0;
+        if (pose->fov > 0)
+            fov = pose->fov;
+        else if (job->dolly)
+            fov = 2.0 * atan2(plane_width, fabs(mean_loc_depth + pose->t[2]));
+        double t0 = seconds();
+        rc = frame_render(ctx, mesh, center, fov, opt->supersample, opt->crop_border, work, &frame);
+        stats->render_seconds += seconds() - t0;
+        if (!rc && !vw)
+            rc = video_open(ctx, &vw, path, opt->format, frame.width, frame.height, opt->fps,
+                            opt->crf, threads);
+        if (!rc)
+            rc = video_write(ctx, vw, &frame);
+        p3d_report(ctx, job->name, k + 1, job->nposes);
+    }
+    if (vw) {
+        int close_rc = video_close(ctx, vw, rc == P3D_OK, &stats->encode_seconds);
+        if (!rc)
+            rc = close_rc;
+    }
+    if (!rc)
+        stats->frames += job->nposes;
+    p3d_image_free(&frame);
+    return rc;
+}
+
+int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_options *opt,
+                      const char *out_dir, const char *stem, double mean_loc_depth)
+{
+    if (opt->num_frames < 1 || opt->num_frames > 100000)
+        return p3d_fail(ctx, P3D_E_USAGE, "number of frames %d is not in 1..100000", opt->num_frames);
+    if (mesh->nfaces == 0)
+        return p3d_fail(ctx, P3D_E_INPUT, "the mesh has no faces to render");
+    p3d_render_stats local = {0};
+    p3d_render_stats *stats = opt->stats ? opt->stats : &local;
+    memset(stats, 0, sizeof *stats);
+    double start = seconds();
+    frame_work work;
+    memset(&work, 0, sizeof work);
+    p3d_pose *poses = malloc(sizeof *poses * (size_t)opt->num_frames);
+    if (!poses)
+        return p3d_fail(ctx, P3D_E_NOMEM, "out of memory for %d poses", opt->num_frames);
+    int rc = P3D_OK;
+    int njobs = opt->path ? 1 : opt->nvideos;
+    for (int v = 0; v < njobs && !rc; v++) {
+        video_job job;
+        if (opt->path) {
+            job = (video_job){opt->path_name ? opt->path_name : "path", opt->path, opt->path_len, 0};
+        } else {
+            const p3d_video_spec *spec = &opt->videos[v];
+            p3d_trajectory(spec->type, spec->shift, opt->num_frames, poses);
+            job = (video_job){spec->name, poses, opt->num_frames, strstr(spec->name, "dolly") != NULL};
+        }
+        char path[4096];
+        int n = snprintf(path, sizeof path, "%s/%s_%s%s%s", out_dir, stem, job.name,
+                         opt->format == P3D_VIDEO_PNG ? "" : ".",
+                         opt->format == P3D_VIDEO_PNG ? "" : p3d_video_format_ext(opt->format));
+        if (n >= (int)sizeof path)
+            rc = p3d_fail(ctx, P3D_E_USAGE, "%s: output path too long", out_dir);
+        else
+            rc = render_one(ctx, mesh, opt, &job, path, mean_loc_depth, &work, stats);
+    }
+    free(poses);
+    frame_work_free(&work);
+    stats->total_seconds = seconds() - start;
+    return rc;
+}

@@ -1,0 +1,22 @@
+/* Internal interface of the video writer (ALGORITHM.md 9 step 8): frames go
+ * into a small queue and a separate thread converts and encodes them, so
+ * that encoding runs while the next frame renders. */
+#ifndef P3D_VIDEO_H
+#define P3D_VIDEO_H
+
+#include "photo3d/render.h"
+
+typedef struct video_writer video_writer;
+
+/* Opens path (written atomically: a temporary file or folder until
+ * video_close commits) for width x height RGB frames at fps. */
+int video_open(p3d_ctx *ctx, video_writer **vw, const char *path, p3d_video_format format,
+               int width, int height, int fps, int crf, int threads);
+/* Queues one frame (copied); blocks while the queue is full. */
+int video_write(p3d_ctx *ctx, video_writer *vw, const p3d_image *frame);
+/* Finishes the stream and renames it into place (commit) or removes it.
+ * encode_seconds (may be NULL) receives the time the encoder thread spent
+ * converting and encoding. */
+int video_close(p3d_ctx *ctx, video_writer *vw, int commit, double *encode_seconds);
+
+#endif

@@ -1,0 +1,318 @@
+/* Rendering (src/render/): projection, rasterizer coverage, z-order and
+ * perspective-correct colours, the frame reduction and crops, trajectories,
+ * path files. Expected values are worked out in the comments. */
+#include "photo3d/render.h"
+#include "render/frame.h"
+#include "testlib.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A mesh of axis-aligned quads (two triangles each) facing the camera. */
+typedef struct {
+    float xyz[3 * 64];
+    uint8_t rgba[4 * 64];
+    int32_t faces[3 * 64];
+    p3d_mesh mesh;
+} quad_mesh;
+
+static void add_quad(quad_mesh *q, float x0, float y0, float x1, float y1, float z0, float z1,
+                     const uint8_t c0[3], const uint8_t c1[3])
+{
+    /* corners: (x0,y0) (x1,y0) (x0,y1) (x1,y1); depth and colour vary along x */
+    p3d_mesh *m = &q->mesh;
+    int base = (int)m->nverts;
+    float xs[2] = {x0, x1}, ys[2] = {y0, y1}, zs[2] = {z0, z1};
+    const uint8_t *cs[2] = {c0, c1};
+    for (int j = 0; j < 2; j++)
+        for (int i = 0; i < 2; i++) {
+            float *p = q->xyz + 3 * m->nverts;
+            p[0] = xs[i], p[1] = ys[j], p[2] = zs[i];
+            uint8_t *c = q->rgba + 4 * m->nverts;
+            memcpy(c, cs[i], 3);
+            c[3] = P3D_VERTEX_ORIGINAL;
+            m->nverts++;
+        }
+    int32_t tri[6] = {base, base + 2, base + 1, base + 1, base + 2, base + 3};
+    memcpy(q->faces + 3 * m->nfaces, tri, sizeof tri);
+    m->nfaces += 2;
+}
+
+static void init_mesh(quad_mesh *q, int size, double fov)
+{
+    memset(q, 0, sizeof *q);
+    q->mesh.xyz = q->xyz;
+    q->mesh.rgba = q->rgba;
+    q->mesh.faces = q->faces;
+    q->mesh.width = q->mesh.height = size;
+    q->mesh.hfov = q->mesh.vfov = fov;
+}
+
+static const uint8_t *px(const raster_canvas *c, int x, int y, uint8_t out[3])
+{
+    for (int k = 0; k < 3; k++)
+        out[k] = c->plane[k][(size_t)y * c->size + x];
+    return out;
+}
+
+static void test_projection(void)
+{
+    /* tan(fov/2) = 0.5, S = 100: u = 50 + 50 (px/pz) / 0.5 = 50 + 100 px/pz */
+    double fov = 0.9272952180016122, u, v;
+    double origin[3] = {0, 0, 0}, back[3] = {0, 0, -1}, p[3] = {1, -0.5, 4};
+    raster_project(origin, fov, 100, p, &u, &v);
+    CHECK_NEAR(u, 75, 1e-9);   /* 50 + 100 * 0.25 */
+    CHECK_NEAR(v, 37.5, 1e-9); /* 50 - 100 * 0.125 */
+    raster_project(back, fov, 100, p, &u, &v); /* the camera 1 behind: pz = 5 */
+    CHECK_NEAR(u, 70, 1e-9);
+    CHECK_NEAR(v, 40, 1e-9);
+}
+
+static void test_coverage_and_zorder(p3d_ctx *ctx)
+{
+    /* fov 90 degrees on a 40-pixel canvas: u = 20 + 20 X/Z. A blue square
+     * X, Y in [-0.25, 0.25] at Z = 1 covers u in [15, 25]: pixels 15..24.
+     * Behind it a red square X, Y in [-1, 1] at Z = 2 covers [10, 30]. The
+     * near quad is listed first, so the z-buffer, not the order, decides. */
+    static const uint8_t red[3] = {255, 0, 0}, blue[3] = {0, 0, 255};
+    quad_mesh q;
+    init_mesh(&q, 40, P3D_PI / 2);
+    add_quad(&q, -0.25f, -0.25f, 0.25f, 0.25f, 1, 1, blue, blue);
+    add_quad(&q, -1, -1, 1, 1, 2, 2, red, red);
+    raster_canvas cv;
+    CHECK_INT(raster_canvas_alloc(ctx, &cv, 40), P3D_OK);
+    double center[3] = {0, 0, 0};
+    CHECK_INT(raster_draw(ctx, &q.mesh, center, P3D_PI / 2, &cv), P3D_OK);
+    uint8_t c[3];
+    CHECK(memcmp(px(&cv, 20, 20, c), blue, 3) == 0);
+    CHECK(memcmp(px(&cv, 15, 15, c), blue, 3) == 0);
+    CHECK(memcmp(px(&cv, 24, 24, c), blue, 3) == 0);
+    CHECK(memcmp(px(&cv, 14, 20, c), red, 3) == 0);
+    CHECK(memcmp(px(&cv, 25, 20, c), red, 3) == 0);
+    CHECK(memcmp(px(&cv, 10, 10, c), red, 3) == 0);
+    CHECK(memcmp(px(&cv, 29, 29, c), red, 3) == 0);
+    px(&cv, 9, 20, c); /* background is gray */
+    CHECK(c[0] == 128 && c[1] == 128 && c[2] == 128);
+    px(&cv, 30, 30, c);
+    CHECK(c[0] == 128 && c[1] == 128 && c[2] == 128);
+    CHECK_NEAR(cv.inv_depth[20 * 40 + 20], 1.0, 1e-6);
+    CHECK_NEAR(cv.inv_depth[20 * 40 + 12], 0.5, 1e-6);
+    CHECK_NEAR(cv.inv_depth[0], 0.0, 0);
+
+    /* The same with 1 and 3 threads: identical pixels. */
+    raster_canvas cv3;
+    CHECK_INT(raster_canvas_alloc(ctx, &cv3, 40), P3D_OK);
+    int threads = ctx->threads;
+    ctx->threads = 3;
+    CHECK_INT(raster_draw(ctx, &q.mesh, center, P3D_PI / 2, &cv3), P3D_OK);
+    ctx->threads = threads;
+    CHECK(memcmp(cv.plane[0], cv3.plane[0], 1600) == 0 && memcmp(cv.plane[2], cv3.plane[2], 1600) == 0);
+    raster_canvas_free(&cv3);
+
+    /* Moving the camera to z = 1.5 puts the blue quad behind the near plane's
+     * side of the camera: only red remains, now covering the whole view. */
+    double inside[3] = {0, 0, 1.5};
+    CHECK_INT(raster_draw(ctx, &q.mesh, inside, P3D_PI / 2, &cv), P3D_OK);
+    CHECK(memcmp(px(&cv, 20, 20, c), red, 3) == 0);
+    raster_canvas_free(&cv);
+}
+
+static void test_perspective_colour(p3d_ctx *ctx)
+{
+    /* A slanted quad from (X=-1, Z=1) to (X=1, Z=3), red 0 at X=-1 to 254 at
+     * X=1. A pixel column u sees the ray X = Z (u + 0.5 - 50)/50 (fov 90,
+     * S = 100) hitting Z = 2 + X, so X = t(2+X) with t = (u+0.5-50)/50,
+     * X = 2t/(1-t), and the red value is 254 (X + 1) / 2 (linear in 3-D, not
+     * on screen). u = 30: t = -0.39, X = -0.5611, red 55.74 -> 56.
+     * u = 60: t = 0.21, X = 0.5316, red 194.5 -> 195 (or 194). */
+    static const uint8_t dark[3] = {0, 0, 0}, bright[3] = {254, 0, 0};
+    quad_mesh q;
+    init_mesh(&q, 100, P3D_PI / 2);
+    add_quad(&q, -1, -1, 1, 1, 1, 3, dark, bright);
+    raster_canvas cv;
+    CHECK_INT(raster_canvas_alloc(ctx, &cv, 100), P3D_OK);
+    double center[3] = {0, 0, 0};
+    CHECK_INT(raster_draw(ctx, &q.mesh, center, P3D_PI / 2, &cv), P3D_OK);
+    uint8_t c[3];
+    CHECK_NEAR(px(&cv, 30, 50, c)[0], 56, 1);
+    CHECK_NEAR(px(&cv, 60, 50, c)[0], 194.5, 1);
+    /* 1/z at u = 60: Z = 2 + 0.5316 */
+    CHECK_NEAR(cv.inv_depth[50 * 100 + 60], 1 / 2.5316, 1e-3);
+    raster_canvas_free(&cv);
+}
+
+static void test_reduce(p3d_ctx *ctx)
+{
+    /* f = 3: per axis the fold of [1 2 1]/4 (OpenCV's 3x3 sigma-0 Gaussian)
+     * with the 3-box is [1 3 4 3 1]/12 over canvas offsets -1..3 of a block.
+     * One white canvas pixel at (3, 3) = offset 0 of block 1, offset 3 of
+     * block 0: output (1,1) = 255*3*3/144 = 15.9 -> 16, (0,0) = 255/144 = 1.8
+     * -> 2, (1,0) = 255*3*1/144 = 5.3 -> 5, (2,2) = 0. */
+    raster_canvas cv;
+    CHECK_INT(raster_canvas_alloc(ctx, &cv, 9), P3D_OK);
+    for (int k = 0; k < 3; k++) {
+        memset(cv.plane[k], 0, 81);
+        cv.plane[k][3 * 9 + 3] = 255;
+    }
+    p3d_image out = {0};
+    CHECK_INT(frame_reduce(ctx, &cv, 3, &out), P3D_OK);
+    CHECK_INT(out.width, 3);
+    CHECK_INT(out.data[(1 * 3 + 1) * 3], 16);
+    CHECK_INT(out.data[0], 2);
+    CHECK_INT(out.data[(0 * 3 + 1) * 3 + 2], 5);
+    CHECK_INT(out.data[(2 * 3 + 2) * 3], 0);
+    /* Reflect-101 at the border: a white first row blurs into row -1 as its
+     * mirror, row 1: output row 0 = 255 * (3 + 4*0 + 1*... ) -> weights of
+     * canvas rows -1 (mirror of 1: 0), 0 (3): 255*3/12 = 63.75 -> 64. */
+    for (int k = 0; k < 3; k++) {
+        memset(cv.plane[k], 0, 81);
+        memset(cv.plane[k], 255, 9);
+    }
+    CHECK_INT(frame_reduce(ctx, &cv, 3, &out), P3D_OK);
+    CHECK_INT(out.data[3], 64);
+    CHECK_INT(out.data[3 * 3 * 1], 0);
+    /* f = 1 is the identity. */
+    CHECK_INT(frame_reduce(ctx, &cv, 1, &out), P3D_OK);
+    CHECK_INT(out.width, 9);
+    CHECK_INT(out.data[3 * 4], 255);
+    CHECK_INT(out.data[3 * 9], 0);
+    p3d_image_free(&out);
+    raster_canvas_free(&cv);
+}
+
+static void test_crops(p3d_ctx *ctx)
+{
+    int r0, r1, c0, c1;
+    frame_anchor(960, 960, 960, &r0, &r1, &c0, &c1); /* square: loses its last row */
+    CHECK(r0 == 0 && r1 == 959 && c0 == 0 && c1 == 960);
+    frame_anchor(100, 58, 100, &r0, &r1, &c0, &c1); /* L = 57.99999999999999: 56 rows */
+    CHECK(r0 == 22 && r1 == 78 && c0 == 0 && c1 == 100);
+    frame_anchor(100, 100, 58, &r0, &r1, &c0, &c1); /* L = 58.00000000000001 */
+    CHECK(r0 == 0 && r1 == 100 && c0 == 21 && c1 == 79);
+    frame_anchor(450, 375, 450, &r0, &r1, &c0, &c1); /* rows 225 -+ 187 */
+    CHECK(r0 == 38 && r1 == 412);
+
+    /* The moon's 960x960: 959 rows, cut to even 958 x 960. A frame whose
+     * rows are numbered by their gray level shows the cut positions. */
+    p3d_image sq, out = {0};
+    CHECK_INT(p3d_image_alloc(ctx, &sq, 960, 960, 3), P3D_OK);
+    for (int y = 0; y < 960; y++)
+        memset(sq.data + (size_t)y * 960 * 3, y % 251, 960 * 3);
+    double none[4] = {0, 0, 0, 0}, crop[4] = {0.03, 0.03, 0.05, 0.03};
+    CHECK_INT(frame_finish(ctx, &sq, 960, 960, none, &out), P3D_OK);
+    CHECK_INT(out.width, 960);
+    CHECK_INT(out.height, 958);
+    CHECK_INT(out.data[(size_t)957 * 960 * 3], 957 % 251);
+    /* crop_border on 959 x 960: cut int(959*.03) = 28 rows on top and
+     * int(959*.05) = 47 at the bottom, resized back to 959 rows: output row
+     * y samples source row 28 + (y + 0.5) * 884/959 - 0.5; row 0 -> 27.96
+     * (cubic, nearly 28), row 479 -> 28 + 441.5 = 469.5 -> between 469, 470 */
+    CHECK_INT(frame_finish(ctx, &sq, 960, 960, crop, &out), P3D_OK);
+    CHECK_INT(out.height, 958);
+    CHECK_NEAR(out.data[0], 28, 1);
+    CHECK_NEAR(out.data[(size_t)479 * 960 * 3 + 500], 469.5 - 251, 1);
+    p3d_image_free(&sq);
+    p3d_image_free(&out);
+}
+
+static void test_trajectories(void)
+{
+    p3d_pose p[240];
+    double zoom[3] = {0, 0, -0.05}, circle[3] = {-0.015, -0.015, -0.05};
+    p3d_trajectory(P3D_TRAJ_DOUBLE_STRAIGHT_LINE, zoom, 240, p);
+    CHECK_NEAR(p[0].t[2], 0.05, 1e-15);   /* camera centre -t starts at z = -0.05 */
+    CHECK_NEAR(p[239].t[2], -0.05, 1e-15);
+    CHECK_NEAR(p[120].t[2], 0.05 - 0.1 * 120 / 239, 1e-15);
+    CHECK_NEAR(p[120].t[0], 0, 0);
+    p3d_trajectory(P3D_TRAJ_STRAIGHT_LINE, zoom, 240, p);
+    CHECK_NEAR(p[0].t[2], 0, 0);
+    CHECK_NEAR(p[239].t[2], -0.05, 1e-15);
+    /* circle: theta = -2 + 4k/240; k = 0: (x cos(-2pi), y sin(-2pi), z cos(-pi)) = (x, 0, -z) */
+    p3d_trajectory(P3D_TRAJ_CIRCLE, circle, 240, p);
+    CHECK_NEAR(p[0].t[0], -0.015, 1e-15);
+    CHECK_NEAR(p[0].t[1], 0, 1e-15);
+    CHECK_NEAR(p[0].t[2], 0.05, 1e-15);
+    CHECK_NEAR(p[60].t[0], 0.015, 1e-15); /* theta = -1 */
+    CHECK_NEAR(p[60].t[2], 0, 1e-15);
+    CHECK_NEAR(p[90].t[1], 0.015, 1e-15); /* theta = -0.5: sin(-pi/2) y = -1 * -0.015 */
+    CHECK_NEAR(p[120].t[0], -0.015, 1e-15);   /* theta = 0 */
+    CHECK_NEAR(p[120].t[2], -0.05, 1e-15);
+    CHECK_NEAR(p[239].t[2], -0.05 * cos(P3D_PI * (-2 + 4.0 * 239 / 240) / 2), 1e-15);
+    CHECK_INT(p3d_traj_type_from_name("circle"), P3D_TRAJ_CIRCLE);
+    CHECK_INT(p3d_traj_type_from_name("spiral"), -1);
+}
+
+static void test_path_file(p3d_ctx *ctx)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/path.txt", tl_tmpdir());
+    FILE *fp = fopen(path, "w");
+    fputs("# x y z [fov]\n0 0 0\n\n0.01 -0.02 0.03 45\n  1e-3,2e-3,3e-3\n", fp);
+    fclose(fp);
+    p3d_pose *poses;
+    int n;
+    CHECK_INT(p3d_trajectory_load(ctx, path, &poses, &n), P3D_OK);
+    CHECK_INT(n, 3);
+    if (n == 3) {
+        CHECK_NEAR(poses[1].t[1], -0.02, 0);
+        CHECK_NEAR(poses[1].fov, P3D_PI / 4, 1e-15);
+        CHECK_NEAR(poses[2].t[2], 3e-3, 0);
+        CHECK_NEAR(poses[0].fov, 0, 0);
+    }
+    free(poses);
+    fp = fopen(path, "w");
+    fputs("0 0 0\n0 0\n", fp);
+    fclose(fp);
+    CHECK_INT(p3d_trajectory_load(ctx, path, &poses, &n), P3D_E_INPUT);
+    CHECK(strstr(p3d_errmsg(ctx), "path.txt:2:") != NULL);
+    p3d_clear_error(ctx);
+    fp = fopen(path, "w");
+    fputs("0 0 0 200\n", fp);
+    fclose(fp);
+    CHECK_INT(p3d_trajectory_load(ctx, path, &poses, &n), P3D_E_INPUT);
+    p3d_clear_error(ctx);
+}
+
+static void test_select(p3d_ctx *ctx)
+{
+    p3d_render_options o;
+    p3d_render_options_default(&o);
+    CHECK_INT(o.nvideos, 4);
+    CHECK(strcmp(o.videos[3].name, "swing") == 0);
+    CHECK_NEAR(o.videos[3].shift[1], 0, 0);
+    CHECK_NEAR(o.videos[2].shift[1], -0.015, 0);
+    CHECK_INT(p3d_render_options_select(ctx, &o, "swing,zoom-in"), P3D_OK);
+    CHECK_INT(o.nvideos, 2);
+    CHECK(strcmp(o.videos[1].name, "zoom-in") == 0);
+    CHECK_INT(p3d_render_options_select(ctx, &o, "zoom-out"), P3D_E_USAGE);
+    p3d_clear_error(ctx);
+}
+
+static void test_center_depth(void)
+{
+    /* A plane at Z = 2 with one nearer original vertex off-centre: the
+     * vertex on the centre pixel's ray decides. */
+    static const uint8_t gray[3] = {9, 9, 9};
+    quad_mesh q;
+    init_mesh(&q, 100, P3D_PI / 2);
+    add_quad(&q, -1, -1, 1, 1, 2, 2, gray, gray);
+    add_quad(&q, 0.0098f, 0.0098f, 0.5f, 0.5f, 1.0f, 1.0f, gray, gray); /* (50.5-50)/50 = 0.01 */
+    CHECK_NEAR(p3d_mesh_center_depth(&q.mesh), 1.0, 1e-6);
+}
+
+int main(void)
+{
+    p3d_ctx ctx;
+    p3d_ctx_init(&ctx);
+    ctx.threads = 2;
+    test_projection();
+    test_coverage_and_zorder(&ctx);
+    test_perspective_colour(&ctx);
+    test_reduce(&ctx);
+    test_crops(&ctx);
+    test_trajectories();
+    test_path_file(&ctx);
+    test_select(&ctx);
+    test_center_depth();
+    return tl_finish();
+}

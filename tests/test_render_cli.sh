@@ -1,0 +1,93 @@
+# photo3d render: outputs, GLB (checked by the official glTF validator when
+# node and the npm package gltf-validator are available), and bad input.
+. "$(dirname "$0")/testlib.sh"
+
+# A tiny 3D photo: a 16x12 "image" as two triangles at depth 2 (+ a third at 1).
+cat >"$T/tiny.ply" <<'PLY'
+ply
+format ascii 1.0
+comment H 12
+comment W 16
+comment hFov 0.9272952180016122
+comment vFov 0.7188299996216245
+element vertex 7
+property float x
+property float y
+property float z
+property uchar red
+property uchar green
+property uchar blue
+property uchar alpha
+element face 3
+property list uchar int vertex_index
+end_header
+-2 -1.5 2 255 0 0 1
+2 -1.5 2 0 255 0 1
+-2 1.5 2 0 0 255 1
+2 1.5 2 255 255 255 1
+-0.1 -0.1 1 10 20 30 4
+0.1 -0.1 1 10 20 30 4
+0 0.1 1 10 20 30 4
+3 0 2 1
+3 1 2 3
+3 4 5 6
+PLY
+
+expect_exit 0 "$P3D_BIN" render "$T/tiny.ply" --out "$T/res" --frames 4 --format png --glb --quiet
+[ "$(ls "$T/res"/tiny_zoom-in/*.png | wc -l)" -eq 4 ] && ok || bad "expected 4 png frames"
+[ -f "$T/res/tiny_swing/frame_00003.png" ] && ok || bad "swing frames missing"
+ls "$T/res" | grep -q tmp && bad "temporary files left" || ok
+
+# GLB structure: magic, version, length, JSON chunk with counts, camera and flipped axes.
+/usr/bin/python3 - "$T/res/tiny.glb" <<'PY' && ok || bad "GLB structure"
+import json, struct, sys
+b = open(sys.argv[1], "rb").read()
+magic, version, length = struct.unpack_from("<III", b, 0)
+assert magic == 0x46546C67 and version == 2 and length == len(b), (magic, version, length)
+jlen, jtype = struct.unpack_from("<II", b, 12)
+assert jtype == 0x4E4F534A
+g = json.loads(b[20:20 + jlen])
+acc = g["accessors"]
+assert acc[0]["count"] == 7 and acc[2]["count"] == 9, acc
+cam = g["cameras"][0]["perspective"]
+assert abs(cam["yfov"] - 0.7188299996216245) < 1e-7 and abs(cam["aspectRatio"] - 16 / 12) < 1e-7, cam
+blen, btype = struct.unpack_from("<II", b, 20 + jlen)
+x, y, z = struct.unpack_from("<fff", b, 28 + jlen)
+assert (x, y, z) == (-2.0, 1.5, -2.0), (x, y, z)  # (-2, -1.5, 2) with y and z negated
+assert acc[0]["min"] == [-2, -1.5, -2] and acc[0]["max"] == [2, 1.5, -1], acc[0]
+PY
+
+# The official validator (npm gltf-validator) when available.
+VAL_DIR="${P3D_BUILD_DIR:-/tmp}/gltf"
+if command -v node >/dev/null && { [ -d "$VAL_DIR/node_modules/gltf-validator" ] ||
+   (mkdir -p "$VAL_DIR" && cd "$VAL_DIR" && timeout 60 npm install --silent --no-audit --no-fund --prefix . gltf-validator >/dev/null 2>&1); }; then
+  node -e '
+    const v = require(process.argv[1] + "/node_modules/gltf-validator");
+    const b = new Uint8Array(require("fs").readFileSync(process.argv[2]));
+    v.validateBytes(b).then(r => {
+      const n = r.issues.numErrors + r.issues.numWarnings;
+      if (n) { console.error(JSON.stringify(r.issues.messages)); process.exit(1); }
+    }).catch(e => { console.error(e); process.exit(1); });' "$VAL_DIR" "$T/res/tiny.glb" && ok || bad "glTF validator reports problems"
+else
+  echo "note: node or npm package gltf-validator unavailable; validator check skipped"
+fi
+
+# Custom path, mp4 default.
+printf '0 0 0\n0.01 0 0 50\n' >"$T/path.txt"
+expect_exit 0 "$P3D_BIN" render "$T/tiny.ply" --out "$T/res" --path "$T/path.txt" --quiet
+[ -s "$T/res/tiny_path.mp4" ] && ok || bad "path video missing"
+
+# Bad input: one line naming the file, exit 1, nothing written.
+printf 'ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_index\nend_header\n0 0 1\n1 0 1\n0 1 1\n4 0 1 2 0\n' >"$T/quad.ply"
+expect_exit 1 "$P3D_BIN" render "$T/quad.ply" --out "$T/bad"
+expect_err "quad.ply: face 0 has 4 vertices"
+[ ! -e "$T/bad" ] || [ -z "$(ls "$T/bad")" ] && ok || bad "output left after bad input"
+expect_exit 1 "$P3D_BIN" render "$T/missing.ply"
+expect_err "missing.ply: cannot open"
+expect_exit 2 "$P3D_BIN" render "$T/tiny.ply" --video zoom-out
+expect_err "unknown video 'zoom-out'"
+expect_exit 2 "$P3D_BIN" render "$T/tiny.ply" --format avi
+expect_err "--format"
+expect_exit 1 "$P3D_BIN" render "$T/tiny.ply" --path "$T/nopath.txt"
+expect_err "nopath.txt: cannot open"
+finish
