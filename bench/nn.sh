@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Inpainting networks: photo3d's engine vs PyTorch (CPU, 2 threads) on a
+# Inpainting networks and MiDaS: photo3d's engine vs PyTorch (CPU, 2 threads) on a
 # SIZE x SIZE input (default 512) with random weights. Per network: seconds
 # of a warm forward pass (wall; process CPU in brackets, which is what to
 # read on a machine shared with other jobs), speed ratio, peak RSS of the
@@ -22,7 +22,7 @@ printf '%-6s %16s %16s %7s %9s %9s %8s %8s %9s\n' net 'torch s (cpu)' 'photo3d s
     'torch MB' 'p3d MB' 'torch %' 'p3d %' 'max diff'
 val() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
 rss() { awk -F': ' '/Maximum resident set size/ {printf "%d", $2 / 1024}' "$1"; }
-for kind in edge depth color; do
+for kind in edge depth color midas; do
     "$py" "$here/nn_torch.py" prepare "$kind" "$size" "$tmp"
     /usr/bin/time -v "$py" "$here/nn_torch.py" run "$kind" "$tmp" >"$tmp/t.txt" 2>"$tmp/t.time"
     /usr/bin/time -v "$bin" net "$kind" --time --weights "$tmp/$kind.pth" "$tmp/${kind}_in.npy" \

@@ -13,7 +13,11 @@
  * (oneDNN's is slow in this layout) becomes four 2x2 convolutions, one per
  * output phase: out(2m) = in(m) w(1) + in(m-1) w(3), out(2m+1) =
  * in(m+1) w(0) + in(m) w(2) along each axis, i.e. taps w(3 - 2t) with one
- * pixel of zero padding before, or w(2 - 2t) with one after. */
+ * pixel of zero padding before, or w(2 - 2t) with one after.
+ *
+ * Optional bfloat16 mode (nn_set_bf16; AVX512_BF16 hardware): inputs and
+ * weights are rounded to bf16, products accumulate in f32, outputs are f32.
+ * Winograd layers then run the direct bf16 algorithm. */
 #include "nn/conv.h"
 
 #include <dnnl.h>
@@ -25,6 +29,7 @@
 typedef struct conv_geometry {
     int batch, in_h, in_w, out_h, out_w, dilation, winograd;
     int pad_lo[2], pad_hi[2]; /* zero padding before/after, (y, x) */
+    int bf16;                 /* input and weights rounded to bfloat16 (output stays f32) */
 } conv_geometry;
 
 struct nn_conv_prim {
@@ -42,6 +47,12 @@ static dnnl_engine_t engine;
 static dnnl_stream_t stream;
 static dnnl_status_t engine_status = dnnl_runtime_error;
 static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
+static int use_bf16;
+
+void nn_set_bf16(int on)
+{
+    use_bf16 = on;
+}
 
 static void engine_create(void)
 {
@@ -159,13 +170,17 @@ static dnnl_primitive_desc_t create_pd(const nn_conv *cv, const conv_geometry *g
                                        const dnnl_memory_desc_t *user_src,
                                        const dnnl_memory_desc_t *user_dst)
 {
-    dnnl_memory_desc_t w_any, bias_md, src_any, dst_any;
+    dnnl_memory_desc_t w_any, bias_md, src_any, dst_any, src_bf16;
     dnnl_dims_t wdims = {cv->cout, cv->cin, cv->k, cv->k}, bdims = {cv->cout};
     dnnl_dims_t strides = {cv->stride, cv->stride}, dil = {g->dilation - 1, g->dilation - 1};
     dnnl_dims_t pad_l = {g->pad_lo[0], g->pad_lo[1]}, pad_r = {g->pad_hi[0], g->pad_hi[1]};
     dnnl_primitive_desc_t pd = NULL;
-    dnnl_memory_desc_init_by_tag(&w_any, 4, wdims, dnnl_f32, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&w_any, 4, wdims, g->bf16 ? dnnl_bf16 : dnnl_f32, dnnl_format_tag_any);
     dnnl_memory_desc_init_by_tag(&bias_md, 1, bdims, dnnl_f32, dnnl_a);
+    if (g->bf16) {
+        dnnl_memory_desc_init_by_tag(&src_bf16, 4, user_src->dims, dnnl_bf16, dnnl_nhwc);
+        user_src = &src_bf16;
+    }
     const dnnl_memory_desc_t *bias = cv->bias ? &bias_md : NULL;
     if (cv->transposed) {
         dnnl_deconvolution_desc_t d;
@@ -176,14 +191,14 @@ static dnnl_primitive_desc_t create_pd(const nn_conv *cv, const conv_geometry *g
         return pd;
     }
     dnnl_convolution_desc_t d;
-    if (g->winograd) {
+    if (g->winograd && !g->bf16) {
         dnnl_memory_desc_init_by_tag(&src_any, 4, user_src->dims, dnnl_f32, dnnl_format_tag_any);
         dnnl_memory_desc_init_by_tag(&dst_any, 4, user_dst->dims, dnnl_f32, dnnl_format_tag_any);
         user_src = &src_any;
         user_dst = &dst_any;
     }
     if (dnnl_dilated_convolution_forward_desc_init(&d, dnnl_forward_inference,
-            g->winograd ? dnnl_convolution_winograd : dnnl_convolution_direct, user_src, &w_any,
+            g->winograd && !g->bf16 ? dnnl_convolution_winograd : dnnl_convolution_direct, user_src, &w_any,
             bias, user_dst, strides, dil, pad_l, pad_r) == dnnl_success)
         dnnl_primitive_desc_create(&pd, &d, NULL, engine, NULL);
     return pd;
@@ -195,7 +210,7 @@ static int blocked_side(p3d_ctx *ctx, const dnnl_memory_desc_t *conv_md, dnnl_me
                         dnnl_primitive_t *reorder, size_t *floats)
 {
     dnnl_primitive_desc_t rpd = NULL;
-    *floats = dnnl_memory_desc_get_size(conv_md) / sizeof(float);
+    *floats = (dnnl_memory_desc_get_size(conv_md) + sizeof(float) - 1) / sizeof(float);
     if (dnnl_memory_desc_equal(conv_md, user_md)) {
         *conv_mem = user;
         return P3D_OK;
@@ -291,7 +306,7 @@ static void merge_phases(const float *phases, nn_tensor *dst)
 static conv_geometry geometry(const nn_conv *cv, const nn_tensor *src, const nn_tensor *dst)
 {
     conv_geometry g = {1, src->h, src->w, dst->h, dst->w, cv->dilation, 0,
-                       {cv->pad, cv->pad}, {cv->pad, cv->pad}};
+                       {cv->pad, cv->pad}, {cv->pad, cv->pad}, use_bf16 && !cv->transposed};
     if (!cv->winograd || cv->transposed || cv->k != 3 || cv->stride != 1 || cv->pad != 0)
         return g;
     if (cv->dilation == 1)
@@ -390,7 +405,7 @@ static int run_subpixel(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const nn_tenso
     const size_t phase = (size_t)src->h * src->w * cv->cout;
     for (int n = 0; n < 4; n++) {
         const int a = n / 2, b = n % 2;
-        conv_geometry g = {1, src->h, src->w, src->h, src->w, 1, 0, {1 - a, 1 - b}, {a, b}};
+        conv_geometry g = {1, src->h, src->w, src->h, src->w, 1, 0, {1 - a, 1 - b}, {a, b}, use_bf16};
         if (run_primitive(ctx, pool, &cv->phases[n], &g, src->data, out_phases.data + n * phase))
             break;
     }
