@@ -44,9 +44,9 @@ def check_spec(kind, net):
     check(got == want, '%s: state_dict keys, order and shapes match %s-model.tsv' % (kind, kind))
 
 
-def run_net(kind, ckpt, inp, outp):
+def run_net(kind, ckpt, inp, outp, *opts):
     t = time.time()
-    r = subprocess.run([BIN, 'net', kind, '--weights', ckpt, inp, outp], capture_output=True,
+    r = subprocess.run([BIN, 'net', kind, *opts, '--weights', ckpt, inp, outp], capture_output=True,
                        text=True)
     return r, time.time() - t
 
@@ -85,6 +85,11 @@ def main():
                 print('%-6s %-6s %-8s %-12.3g %-8.2f' % (kind, fmt, '%dx%d' % (h, w), err, secs))
                 check(ok_shape and err <= TOL, '%s %s %dx%d within %g' % (kind, fmt, h, w, TOL))
                 os.remove(outp)
+            if h == 128:  # the optional bfloat16 path: about 1e-2 of the range
+                r, secs = run_net(kind, paths['zip'], inp, outp, '--bf16')
+                err = float(np.abs(np.load(outp) - ref).max() / max(np.ptp(ref), 1e-6)) if r.returncode == 0 else 1.0
+                print('%-6s %-6s %-8s %-12.3g %-8.2f' % (kind, 'bf16', '%dx%d' % (h, w), err, secs))
+                check(err <= 5e-2, '%s bf16 %dx%d within 5e-2' % (kind, h, w))
         # Bad inputs: wrong channel count, size not a multiple of 128, wrong network for the weights.
         bad = os.path.join(tmp, 'bad.npy')
         np.save(bad, np.zeros((1, net.in_ch + 1, 128, 128), np.float32))

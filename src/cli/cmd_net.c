@@ -25,6 +25,7 @@ static double now(void)
 
 static const cli_opt net_opts[] = {
     {"weights", "FILE", "the network's PyTorch checkpoint (legacy or zip format)", 0},
+    {"bf16", NULL, "bfloat16 convolutions (faster on AVX512_BF16 CPUs, about 1e-2 relative error)", 0},
     {"time", NULL, "print load and forward times (a cold and a warm pass; wall and CPU) to stderr", 0},
     {0},
 };
@@ -78,6 +79,7 @@ int cmd_net(int argc, char **argv)
         check_input(&ctx, a.pos[1], &in, net))
         goto done;
     double t1 = now();
+    p3d_net_set_bf16(net, cli_has(&a, "bf16"));
     out.ndim = 4;
     out.shape[0] = 1;
     out.shape[1] = p3d_net_out_channels(net);

@@ -100,7 +100,8 @@ static int neural_edges(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
             int known = job->context[i] != 0;
             for (int ch = 0; ch < 3; ch++)
                 *at(&in, ch, x, y) = known ? job->rgb[3 * i + ch] / 255.0f : 0.0f;
-            *at(&in, 3, x, y) = known && job->depth[i] > 0.0f ? 1.0f / job->depth[i] / max_disp : 0.0f;
+            *at(&in, 3, x, y) =
+                known && job->depth[i] > 0.0f && max_disp > 0.0f ? 1.0f / job->depth[i] / max_disp : 0.0f;
             *at(&in, 4, x, y) = job->edge[i] != 0;
             *at(&in, 5, x, y) = known;
             *at(&in, 6, x, y) = job->mask[i] != 0;

@@ -34,14 +34,21 @@ static int load_bias(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, nn_co
     return nn_load_vector(ctx, ck, key, cv->cout, cv->bias);
 }
 
-int nn_load_conv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, nn_conv *cv)
+/* "<prefix><suffix>" with cv's PyTorch weight shape. */
+static int get_weight(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, const char *suffix,
+                      const nn_conv *cv, const float **data)
 {
     char key[256];
     int64_t shape[4];
-    const float *data;
     weight_shape(cv, shape);
-    snprintf(key, sizeof key, "%s.weight", prefix);
-    if (p3d_ckpt_get(ctx, ck, key, 4, shape, &data))
+    snprintf(key, sizeof key, "%s%s", prefix, suffix);
+    return p3d_ckpt_get(ctx, ck, key, 4, shape, data);
+}
+
+int nn_load_conv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, nn_conv *cv)
+{
+    const float *data;
+    if (get_weight(ctx, ck, prefix, ".weight", cv, &data))
         return ctx->status;
     memcpy(cv->weight, data, (size_t)cv->cin * cv->cout * cv->k * cv->k * sizeof(float));
     return load_bias(ctx, ck, prefix, cv);
@@ -50,11 +57,8 @@ int nn_load_conv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, nn_conv *
 int nn_load_sn_conv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, nn_conv *cv)
 {
     char key[256];
-    int64_t shape[4];
     const float *data;
-    weight_shape(cv, shape);
-    snprintf(key, sizeof key, "%s.weight_orig", prefix);
-    if (p3d_ckpt_get(ctx, ck, key, 4, shape, &data))
+    if (get_weight(ctx, ck, prefix, ".weight_orig", cv, &data))
         return ctx->status;
     /* W_mat is (out, -1) for a convolution, (weight.shape[1], -1) for a
      * transposed one: out channels by in*k*k either way. */

@@ -9,7 +9,7 @@
 
 struct p3d_net {
     p3d_net_kind kind;
-    int in_c, out_c, multiple;
+    int in_c, out_c, multiple, bf16;
     nn_pool *pool;
     void *layers;
     int (*forward)(p3d_ctx *ctx, p3d_net *net, int h, int w, const float *in, float *out);

@@ -28,6 +28,8 @@ int p3d_net_in_channels(const p3d_net *net);
 int p3d_net_out_channels(const p3d_net *net);
 /* Size granularity of the input (128, 16 or 32). */
 int p3d_net_size_multiple(const p3d_net *net);
+/* Runs later forward passes with bfloat16 convolutions (see src/nn/conv.h). */
+void p3d_net_set_bf16(p3d_net *net, int on);
 /* in: in_channels x h x w floats (planar, as a (1,C,H,W) tensor); out:
  * out_channels x h x w floats. Uses ctx->threads threads. Buffers are
  * pooled inside the net: repeated calls at one size allocate nothing. */
