@@ -4,7 +4,7 @@ synthetic scenes (seeds x camera moves) and every Middlebury scene in
 shared/data, then prints one table of PSNR/SSIM in the disoccluded pixels for
 stretch, holes, diffusion and ours (classical), with the mean.
 
-Usage: bench/quality.py PHOTO3D_BINARY [OUT_DIR] [--size WxH] [--only NAME]
+Usage: bench/quality.py PHOTO3D_BINARY [OUT_DIR] [--size WxH] [--only NAME] [--set KEY=VALUE]...
 OUT_DIR keeps every JSON report and side-by-side PNG (default /tmp/p3d_quality).
 """
 import json
@@ -34,9 +34,12 @@ def run(cmd):
         sys.exit("quality: %s failed: %s" % (" ".join(cmd), r.stderr.strip()[-500:]))
 
 
+EXTRA = []  # --set KEY=VALUE options passed on to every eval
+
+
 def evaluate(binary, out, name, args):
     report = os.path.join(out, name + ".json")
-    run([binary, "eval", *args, "--json", report, "--png", os.path.join(out, name + ".png"),
+    run([binary, "eval", *args, *EXTRA, "--json", report, "--png", os.path.join(out, name + ".png"),
          "--quiet"])
     return json.load(open(report))
 
@@ -86,6 +89,10 @@ def main():
         i = args.index("--only")
         only = args[i + 1]
         del args[i:i + 2]
+    while "--set" in args:
+        i = args.index("--set")
+        EXTRA.extend(["--set", args[i + 1]])
+        del args[i:i + 2]
     if not args:
         sys.exit(__doc__)
     binary = args[0]
@@ -96,7 +103,8 @@ def main():
     rows = []
     head = "%-26s %7s" % ("scene (disoccluded pixels)", "pixels") + "".join(
         " %15s" % m for m in METHODS) + " %9s" % "ours-best"
-    print("PSNR dB / SSIM in the disoccluded pixels (ours = classical)")
+    print("PSNR dB / SSIM in the disoccluded pixels (ours = classical)%s" %
+          (" with " + " ".join(EXTRA[1::2]) if EXTRA else ""))
     print(head)
     for name, r in cases(binary, out, data, size, only):
         ms = r["methods"]
