@@ -2,6 +2,7 @@
  * are those of specs/checkpoints/ *.tsv. */
 #include "nn/load.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,4 +71,45 @@ int nn_load_sn_conv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, nn_con
     memcpy(cv->weight, w, (size_t)cv->cin * cv->cout * cv->k * cv->k * sizeof(float));
     free(w);
     return load_bias(ctx, ck, prefix, cv);
+}
+
+int nn_load_bn(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, int n, float *scale,
+               float *shift)
+{
+    static const char *const field[4] = {"weight", "bias", "running_mean", "running_var"};
+    float *v = malloc((size_t)4 * n * sizeof(float));
+    if (!v)
+        return p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory");
+    for (int f = 0; f < 4; f++) {
+        char key[256];
+        snprintf(key, sizeof key, "%s.%s", prefix, field[f]);
+        if (nn_load_vector(ctx, ck, key, n, v + (size_t)f * n))
+            break;
+    }
+    for (int i = 0; i < n && !ctx->status; i++) {
+        double a = v[i] / sqrt((double)v[3 * n + i] + 1e-5);
+        scale[i] = (float)a;
+        shift[i] = (float)(v[n + i] - a * v[2 * n + i]);
+    }
+    free(v);
+    return ctx->status;
+}
+
+int nn_load_conv_bn(p3d_ctx *ctx, const p3d_ckpt *ck, const char *conv, const char *bn, nn_conv *cv)
+{
+    float *bias = cv->bias;
+    cv->bias = NULL; /* the checkpoint's convolution has none */
+    int st = nn_load_conv(ctx, ck, conv, cv);
+    cv->bias = bias;
+    float *scale = malloc((size_t)cv->cout * sizeof(float));
+    if (!scale)
+        return p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory");
+    if (!st && !nn_load_bn(ctx, ck, bn, cv->cout, scale, cv->bias)) {
+        const size_t per_out = (size_t)cv->cin * cv->k * cv->k;
+        for (int o = 0; o < cv->cout; o++)
+            for (size_t i = 0; i < per_out; i++)
+                cv->weight[o * per_out + i] *= scale[o];
+    }
+    free(scale);
+    return ctx->status;
 }

@@ -15,6 +15,8 @@ int p3d_net_kind_from_name(const char *name)
         return P3D_NET_DEPTH;
     if (strcmp(name, "color") == 0)
         return P3D_NET_COLOR;
+    if (strcmp(name, "midas") == 0)
+        return P3D_NET_MIDAS;
     return -1;
 }
 
@@ -31,6 +33,8 @@ int p3d_net_load(p3d_ctx *ctx, p3d_net_kind kind, const char *checkpoint_path, p
     if (p3d_ckpt_open(ctx, checkpoint_path, &ck) == P3D_OK) {
         if (kind == P3D_NET_EDGE)
             net_edge_load(ctx, ck, net);
+        else if (kind == P3D_NET_MIDAS)
+            net_midas_load(ctx, ck, net);
         else
             net_unet_load(ctx, ck, net);
         p3d_ckpt_close(ck);

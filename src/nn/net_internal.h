@@ -18,5 +18,6 @@ struct p3d_net {
 
 int net_edge_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net);
 int net_unet_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net);
+int net_midas_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net);
 
 #endif
