@@ -50,19 +50,6 @@ static const cli_spec eval_spec = {
     "one untorn mesh; holes = ours without synthesised pixels (gray 128).",
     eval_opts, 2, 2};
 
-static int parse_triple(const char *s, double p[3])
-{
-    const char *q = s;
-    for (int k = 0; k < 3; k++) {
-        char *end;
-        p[k] = strtod(q, &end);
-        if (end == q || !isfinite(p[k]) || *end != (k < 2 ? ',' : 0))
-            return 0;
-        q = end + 1;
-    }
-    return 1;
-}
-
 static int parse_methods(const char *list, unsigned *methods)
 {
     char buf[256];
@@ -264,7 +251,7 @@ static int read_options(const cli_args *a, p3d_eval_input_kind *kind, double *ds
         cli_error("eval", "--target and --pose are required");
         return 0;
     }
-    if (!parse_triple(p, pose)) {
+    if (!cli_parse_numbers(p, pose, 3)) {
         cli_error("eval", "--pose: '%s' is not X,Y,Z (three numbers)", p);
         return 0;
     }
