@@ -111,7 +111,9 @@ def main():
         psnr = {m: ms[m]["disoccluded"]["psnr"] for m in METHODS}
         ssim = {m: ms[m]["disoccluded"]["ssim"] for m in METHODS}
         best = max(psnr[m] for m in METHODS if m != "classical")
-        rows.append((psnr, ssim, psnr["classical"] - best))
+        rows.append((psnr, ssim, psnr["classical"] - best,
+                     {m: ms[m]["seen"]["psnr"] for m in METHODS},
+                     {m: ms[m]["all"]["psnr"] for m in METHODS}))
         print("%-26s %7d" % (name, r["pixels"]["disoccluded"]) + "".join(
             " %6s / %6s" % (fmt(psnr[m], 2), fmt(ssim[m], 3)) for m in METHODS) +
             " %+8.2f" % (psnr["classical"] - best), flush=True)
@@ -120,6 +122,9 @@ def main():
         print("%-26s %7s" % ("mean", "") + "".join(
             " %6s / %6s" % (fmt(mean(0, m), 2), fmt(mean(1, m), 3)) for m in METHODS) +
             " %+8.2f" % (sum(r[2] for r in rows) / len(rows)))
+        for key, what in ((3, "seen pixels"), (4, "all pixels")):
+            print("%-34s" % ("mean PSNR, " + what) + "".join(
+                " %6s %8s" % (fmt(mean(key, m), 2), "") for m in METHODS))
         print("ours - best baseline: mean %+.2f dB, worst scene %+.2f dB; reports and PNGs in %s"
               % (sum(r[2] for r in rows) / len(rows), min(r[2] for r in rows), out))
 
