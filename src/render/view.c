@@ -56,10 +56,11 @@ int p3d_render_view(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_camera *cam,
         for (int y = 0; y < cam->height; y++)
             for (int x = 0; x < cam->width; x++) {
                 size_t c = (size_t)y * size + x, o = (size_t)y * cam->width + x;
+                float inv_z = cv.inv_depth[(size_t)y * cv.zstride + x];
                 for (int ch = 0; ch < 3; ch++)
                     rgb->data[3 * o + ch] = cv.plane[ch][c];
                 if (depth)
-                    depth->data[o] = cv.inv_depth[c] > 0 ? 1.0f / cv.inv_depth[c] : 0.0f;
+                    depth->data[o] = inv_z > 0 ? 1.0f / inv_z : 0.0f;
             }
     raster_canvas_free(&cv);
     if (rc) {
