@@ -10,4 +10,5 @@
 #include "photo3d/pipeline.h"
 #include "photo3d/render.h"
 #include "photo3d/synth.h"
+#include "photo3d/eval.h"
 #endif

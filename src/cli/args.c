@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,5 +218,18 @@ int cli_get_double(const cli_args *a, const char *name, double *out)
         return 0;
     }
     *out = x;
+    return 1;
+}
+
+int cli_parse_numbers(const char *s, double *out, int n)
+{
+    const char *q = s;
+    for (int k = 0; k < n; k++) {
+        char *end;
+        out[k] = strtod(q, &end);
+        if (end == q || !isfinite(out[k]) || *end != (k < n - 1 ? ',' : 0))
+            return 0;
+        q = end + 1;
+    }
     return 1;
 }
