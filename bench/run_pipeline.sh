@@ -10,7 +10,7 @@ DATA=${P3D_SHARED_DATA:-$(dirname "$0")/../../shared/data}
 [ -f "$DATA/moon/moon.jpg" ] || { echo "bench: $DATA/moon not found (set P3D_SHARED_DATA)"; exit 77; }
 OUT=$(mktemp -d /tmp/p3dbench.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
-OMP_NUM_THREADS=$THREADS /usr/bin/time -v "$BIN" run "$DATA/moon/moon.jpg" --depth "$DATA/moon/moon.npy" \
+OMP_NUM_THREADS=$THREADS /usr/bin/time -v "$BIN" run "$DATA/moon/moon.jpg" --depth "$DATA/moon/moon.npy" --video none \
   -o "$OUT/mesh" --threads "$THREADS" 2>"$OUT/log.txt"
 secs=$(grep "Elapsed (wall clock)" "$OUT/log.txt" | awk '{print $NF}')
 rss=$(grep "Maximum resident set size" "$OUT/log.txt" | awk '{print $NF}')

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/testlib.sh"
 need_data
 M=$P3D_SHARED_DATA/moon
-SMALL=(--set longer_side_len=160 --set extrapolation_thickness=16 --set context_thickness=40
+SMALL=(--video none --set longer_side_len=160 --set extrapolation_thickness=16 --set context_thickness=40
        --set background_thickness=20 --set background_thickness_2=20 --set context_thickness_2=20)
 
 expect_exit 0 "$P3D_BIN" run "$M/moon.jpg" --depth "$M/moon.npy" -o "$T/mesh" --debug-dir "$T/dbg" "${SMALL[@]}"
@@ -51,7 +51,24 @@ expect_err "bad.yml.*bogus"
 expect_exit 1 "$P3D_BIN" run "$M/moon.jpg" --depth "$T/missing.npy" -o "$T/none"
 expect_err "missing.npy"
 [ ! -e "$T/none/moon.ply" ] && ok || bad "partial output"
-expect_exit 2 "$P3D_BIN" run "$M/moon.jpg" -o "$T/none"
+# No depth map: MiDaS, whose weights are not installed here
+PHOTO3D_MODELS="$T/nomodels" expect_exit 1 "$P3D_BIN" run "$M/moon.jpg" -o "$T/none"
+expect_err "nomodels/model.pt: .*not installed; run 'photo3d models fetch model.pt'"
+[ ! -e "$T/none" ] && ok || bad "output folder made without depth"
+PHOTO3D_MODELS="$T/nomodels" expect_exit 1 "$P3D_BIN" run "$M/moon.jpg" --depth "$M/moon.npy" -o "$T/none" --inpaint neural
+expect_err "edge-model.pth: .*not installed"
+expect_exit 1 "$P3D_BIN" run "$M/moon.jpg" --depth "$M/moon.npy" -o "$T/none" --inpaint neural --weights-dir "$T"
+expect_err "edge-model.pth: not found"
+expect_exit 2 "$P3D_BIN" run "$M/moon.jpg" --depth "$M/moon.npy" -o "$T/none" --video sideways
+# Videos after the mesh (two short ones) and the GLB
+expect_exit 0 "$P3D_BIN" run "$M/moon.jpg" --depth "$M/moon.npy" -o "$T/vid" --glb --frames 6 \
+  --video zoom-in,circle --quiet "${SMALL[@]:2}"
+for f in moon.ply moon.glb moon_zoom-in.mp4 moon_circle.mp4; do
+  [ -s "$T/vid/$f" ] && ok || bad "no $f"
+done
+[ ! -e "$T/vid/moon_swing.mp4" ] && ok || bad "swing rendered though not asked"
+frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$T/vid/moon_zoom-in.mp4" 2>/dev/null)
+[ "$frames" = 6 ] && ok || bad "zoom-in has '$frames' frames, expected 6"
 expect_exit 2 "$P3D_BIN" run --depth "$M/moon.npy" -o "$T/none"
 expect_exit 0 "$P3D_BIN" run --help-options
 expect_out "^  depth_threshold +0.04 "
@@ -74,11 +91,11 @@ for w, h in [(1, 1), (3, 5)]:
     np.save("%s/tiny%dx%d.npy" % (t, w, h), rng.random((h, w)).astype(np.float32))
 PY
 for d in flat holes noise; do
-  expect_exit 0 "$P3D_BIN" run "$T/photo.png" --depth "$T/$d.npy" -o "$T/$d" --set longer_side_len=40 --quiet
+  expect_exit 0 "$P3D_BIN" run "$T/photo.png" --depth "$T/$d.npy" -o "$T/$d" --set longer_side_len=40 --quiet --video none
   [ -s "$T/$d/photo.ply" ] && ok || bad "$d: no PLY"
 done
 for s in 1x1 3x5; do
-  expect_exit 0 "$P3D_BIN" run "$T/tiny$s.png" --depth "$T/tiny$s.npy" -o "$T/t$s" --set longer_side_len=5 --quiet
+  expect_exit 0 "$P3D_BIN" run "$T/tiny$s.png" --depth "$T/tiny$s.npy" -o "$T/t$s" --set longer_side_len=5 --quiet --video none
   [ -s "$T/t$s/tiny$s.ply" ] && ok || bad "tiny $s: no PLY"
 done
 finish

@@ -59,6 +59,24 @@ int cli_fail(const char *cmd, p3d_ctx *ctx);
 /* Progress to stderr: a bar on a terminal, plain lines otherwise. */
 void cli_progress(void *user, const char *stage, long done, long total);
 
+/* Video options shared by render and run (rows of a cli_opt table), and
+ * their parsing: 0 after printing a usage error. center_depth may be NULL
+ * when the table has no --center-depth. */
+#define CLI_VIDEO_OPTS                                                                              \
+    {"format", "FMT", "mp4 (H.264, default) | webm (VP9) | gif | png (a folder of frames)", 0},   \
+    {"frames", "N", "frames per video (default 240)", 0},                                          \
+    {"fps", "N", "frames per second (default 40)", 0},                                             \
+    {"crf", "N", "quality for mp4/webm, lower is better (default 18)", 0},                         \
+    {"supersample", "N", "anti-flickering supersampling factor, 1 = off (default 3)", 0},          \
+    {"crop-border", "T,L,B,R", "fractions cut at top, left, bottom, right (default 0.03,0.03,0.05,0.03)", 0}, \
+    {"glb", NULL, "also write <stem>.glb (glTF 2.0 binary)", 0}
+int cli_render_options(const cli_args *a, p3d_render_options *opt, double *center_depth);
+
+struct p3d_inpaint_backend;
+/* The backend named by run's --inpaint (NULL = auto). */
+int run_backend_create(p3d_ctx *ctx, const char *name, const char *weights_dir,
+                       struct p3d_inpaint_backend *out);
+
 /* Subcommands. Each is defined in src/cli/cmd_<name>.c. */
 typedef int (*cli_cmd_fn)(int argc, char **argv);
 int cmd_info(int argc, char **argv) __attribute__((weak));

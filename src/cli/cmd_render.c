@@ -11,15 +11,9 @@
 static const cli_opt render_opts[] = {
     {"out", "DIR", "output folder (created if missing; default: the mesh's folder)", 0, 'o'},
     {"video", "LIST", "videos to render: dolly-zoom-in,zoom-in,circle,swing (default: all four)", 0},
-    {"format", "FMT", "mp4 (H.264, default) | webm (VP9) | gif | png (a folder of frames)", 0},
+    CLI_VIDEO_OPTS,
     {"path", "FILE", "custom camera path: one pose per line, \"tx ty tz [fov_degrees]\"", 0},
-    {"frames", "N", "frames per video (default 240)", 0},
-    {"fps", "N", "frames per second (default 40)", 0},
-    {"crf", "N", "quality for mp4/webm, lower is better (default 18)", 0},
-    {"supersample", "N", "anti-flickering supersampling factor, 1 = off (default 3)", 0},
-    {"crop-border", "T,L,B,R", "fractions cut at top, left, bottom, right (default 0.03,0.03,0.05,0.03)", 0},
     {"center-depth", "D", "depth at the image centre for the dolly zoom (default: from the mesh)", 0},
-    {"glb", NULL, "also write <stem>.glb (glTF 2.0 binary)", 0},
     {"stats", NULL, "print render and encode timing", 0},
     {0},
 };
@@ -43,48 +37,6 @@ static void split_mesh_path(const char *path, char *dir, size_t ndir, char *stem
         *dot = 0;
 }
 
-static int parse_format(const char *s, p3d_video_format *f)
-{
-    static const char *const names[] = {"mp4", "webm", "gif", "png"};
-    for (int i = 0; i < 4; i++)
-        if (strcmp(s, names[i]) == 0) {
-            *f = (p3d_video_format)i;
-            return 1;
-        }
-    return 0;
-}
-
-/* Reads the numeric options into opt; 0 after printing a usage error. */
-static int read_options(const cli_args *a, p3d_render_options *opt, double *center_depth)
-{
-    long frames = opt->num_frames, fps = opt->fps, crf = opt->crf, ss = opt->supersample;
-    if (!cli_get_int(a, "frames", 1, 100000, &frames) || !cli_get_int(a, "fps", 1, 1000, &fps) ||
-        !cli_get_int(a, "crf", 0, 63, &crf) || !cli_get_int(a, "supersample", 1, 7, &ss) ||
-        !cli_get_double(a, "center-depth", center_depth))
-        return 0;
-    opt->num_frames = (int)frames;
-    opt->fps = (int)fps;
-    opt->crf = (int)crf;
-    opt->supersample = (int)ss;
-    const char *fmt = cli_get(a, "format");
-    if (fmt && !parse_format(fmt, &opt->format)) {
-        cli_error("render", "--format: '%s' is not mp4, webm, gif or png", fmt);
-        return 0;
-    }
-    const char *crop = cli_get(a, "crop-border");
-    if (crop) {
-        double c[4];
-        char tail;
-        if (sscanf(crop, "%lf,%lf,%lf,%lf%c", &c[0], &c[1], &c[2], &c[3], &tail) != 4 ||
-            c[0] < 0 || c[1] < 0 || c[2] < 0 || c[3] < 0 || c[0] + c[2] >= 0.9 || c[1] + c[3] >= 0.9) {
-            cli_error("render", "--crop-border: '%s' is not four fractions T,L,B,R (each pair below 0.9)", crop);
-            return 0;
-        }
-        memcpy(opt->crop_border, c, sizeof c);
-    }
-    return 1;
-}
-
 int cmd_render(int argc, char **argv)
 {
     cli_args a;
@@ -96,7 +48,7 @@ int cmd_render(int argc, char **argv)
     p3d_render_options opt;
     p3d_render_options_default(&opt);
     double center_depth = 0;
-    if (!read_options(&a, &opt, &center_depth))
+    if (!cli_render_options(&a, &opt, &center_depth))
         return 2;
     const char *videos = cli_get(&a, "video");
     if (videos && cli_has(&a, "path")) {

@@ -1,11 +1,14 @@
-/* photo3d run: photo + depth map -> 3D photo mesh (PLY), with optional debug
- * images of every stage. Inputs are prepared as the reference's main.py does
+/* photo3d run: photo (+ depth map, else MiDaS) -> 3D photo mesh (PLY) ->
+ * the reference's four parallax videos, with optional GLB and debug images
+ * of every stage. Inputs are prepared as the reference's main.py does
  * (ALGORITHM.md 2): the depth map's shape sets the working size, the photo is
  * resized to it with INTER_AREA, the depth is normalised by
  * p3d_depth_from_map; then p3d_photo3d_build does the rest. */
 #include "cli.h"
 #include "core/atomic_file.h"
-#include "inpaint/classical.h"
+#include "inpaint/backend.h"
+#include "photo3d/midas.h"
+#include "photo3d/models.h"
 #include "photo3d/pipeline.h"
 
 #include <errno.h>
@@ -16,10 +19,14 @@
 #include <time.h>
 
 static const cli_opt run_opts[] = {
-    {"depth", "FILE", "depth or disparity map (.npy, 8/16-bit PNG, PFM)", 0},
+    {"depth", "FILE", "depth or disparity map (.npy, 8/16-bit PNG, PFM); without it MiDaS estimates one", 0},
+    {"midas-weights", "FILE", "MiDaS v1 checkpoint (default: model.pt in the model directory)", 0},
     {"output", "DIR", "output directory; the mesh is DIR/<stem>.ply", 0, 'o'},
     {"depth-kind", "KIND", "disparity (default: larger = nearer, as MiDaS) or depth", 0},
-    {"inpaint", "NAME", "inpainting backend: classical (default)", 0},
+    {"inpaint", "NAME", "auto (default: neural when its weights are installed), neural, classical, diffusion", 0},
+    {"weights-dir", "DIR", "folder with edge-model.pth, depth-model.pth, color-model.pth (default: model directory)", 0},
+    {"video", "LIST", "videos after the mesh: dolly-zoom-in,zoom-in,circle,swing (default) or none", 0},
+    CLI_VIDEO_OPTS,
     {"config", "FILE", "the reference's argument.yml (keys photo3d does not use are noted and ignored)", 0},
     {"set", "KEY=VALUE", "set one pipeline option (see --help-options)", 1},
     {"help-options", NULL, "list the pipeline options with defaults and exit", 0},
@@ -29,10 +36,12 @@ static const cli_opt run_opts[] = {
 };
 
 static const cli_spec run_spec = {
-    "run", "IMAGE --depth DEPTH -o OUT_DIR",
-    "Turns a photo and its depth map into a 3D photo mesh: sparse bilateral median filter, "
+    "run", "IMAGE [--depth DEPTH] -o OUT_DIR",
+    "Turns a photo and its depth map into a 3D photo: sparse bilateral median filter, "
     "layered depth image torn at depth discontinuities, border extrapolation, two iterations of "
-    "context-aware inpainting behind every foreground edge, mesh.",
+    "context-aware inpainting behind every foreground edge, mesh (OUT_DIR/<stem>.ply), then the "
+    "reference's four parallax videos (OUT_DIR/<stem>_<video>.mp4). Without --depth the depth "
+    "comes from MiDaS (photo3d models fetch model.pt).",
     run_opts, 0, 1};
 
 static void print_note(void *user, const char *key, const char *note)
@@ -162,6 +171,28 @@ static int write_debug(p3d_ctx *ctx, const char *dir, const p3d_pipeline_debug *
     return rc;
 }
 
+/* MiDaS disparity for a photo given without depth; also written as
+ * OUT_DIR/<stem>_disparity.npy so a later run can reuse it with --depth. */
+static int estimate_depth(p3d_ctx *ctx, const cli_args *a, const p3d_image *photo, p3d_map *map)
+{
+    char weights[4096], stem[1024], path[4096];
+    const char *given = cli_get(a, "midas-weights");
+    if (given)
+        snprintf(weights, sizeof weights, "%s", given);
+    else if (p3d_models_find(ctx, "model.pt", weights, sizeof weights))
+        return ctx->status;
+    if (!a->quiet)
+        fprintf(stderr, "photo3d run: no --depth: estimating depth with MiDaS (%s)\n", weights);
+    int rc = p3d_midas_estimate(ctx, photo, weights, map);
+    file_stem(a->pos[0], stem, sizeof stem);
+    snprintf(path, sizeof path, "%s/%s_disparity.npy", cli_get(a, "output"), stem);
+    if (!rc)
+        rc = make_dir(ctx, cli_get(a, "output"));
+    if (!rc)
+        rc = p3d_map_save_npy(ctx, path, map);
+    return rc;
+}
+
 /* Loads both files and prepares the working-size inputs. */
 static int prepare(p3d_ctx *ctx, const cli_args *a, const p3d_pipeline_options *o,
                    p3d_image *photo, p3d_map *depth, int *photo_w, int *photo_h)
@@ -175,8 +206,10 @@ static int prepare(p3d_ctx *ctx, const cli_args *a, const p3d_pipeline_options *
     p3d_image raw = {0};
     p3d_map map = {0};
     int rc = p3d_image_load(ctx, a->pos[0], &raw);
-    if (!rc)
+    if (!rc && cli_get(a, "depth"))
         rc = p3d_map_load(ctx, cli_get(a, "depth"), &map);
+    else if (!rc)
+        rc = estimate_depth(ctx, a, &raw, &map);
     if (!rc)
         rc = p3d_photo3d_inputs(ctx, &raw, &map, dk, o->longer_side_len, photo, depth);
     if (!rc) {
@@ -198,17 +231,20 @@ int cmd_run(int argc, char **argv)
         return r;
     if (cli_has(&a, "help-options"))
         return print_options();
-    if (a.npos != 1 || !cli_get(&a, "depth") || !cli_get(&a, "output")) {
-        cli_error("run", "expected IMAGE --depth DEPTH -o OUT_DIR (see photo3d run --help)");
+    if (a.npos != 1 || !cli_get(&a, "output")) {
+        cli_error("run", "expected IMAGE [--depth DEPTH] -o OUT_DIR (see photo3d run --help)");
         return 2;
     }
-    const char *backend_name = cli_get(&a, "inpaint");
-    if (backend_name && strcmp(backend_name, "classical")) {
-        cli_error("run", "--inpaint '%s': available backends: classical", backend_name);
+    p3d_render_options ropt;
+    p3d_render_options_default(&ropt);
+    if (!cli_render_options(&a, &ropt, NULL))
         return 2;
-    }
     p3d_ctx ctx;
     cli_ctx(&a, &ctx);
+    const char *videos = cli_get(&a, "video");
+    int want_videos = !videos || strcmp(videos, "none") != 0;
+    if (want_videos && videos && p3d_render_options_select(&ctx, &ropt, videos))
+        return cli_fail("run", &ctx);
     p3d_pipeline_options o;
     if (configure(&a, &ctx, &o))
         return cli_fail("run", &ctx);
@@ -220,7 +256,7 @@ int cmd_run(int argc, char **argv)
     const char *debug_dir = cli_get(&a, "debug-dir");
     dbg.want_maps = debug_dir != NULL;
     int photo_w = 0, photo_h = 0;
-    int rc = p3d_inpaint_classical_create(&ctx, &backend);
+    int rc = run_backend_create(&ctx, cli_get(&a, "inpaint"), cli_get(&a, "weights-dir"), &backend);
     double t0 = seconds();
     if (!rc)
         rc = prepare(&ctx, &a, &o, &photo, &depth, &photo_w, &photo_h);
@@ -239,13 +275,27 @@ int cmd_run(int argc, char **argv)
     if (!rc)
         rc = p3d_mesh_save_ply(&ctx, path, &mesh, cli_has(&a, "ply-ascii"));
     double t_save = seconds() - t0;
+    if (!rc && cli_has(&a, "glb")) {
+        char glb[4096];
+        snprintf(glb, sizeof glb, "%s/%s.glb", cli_get(&a, "output"), stem);
+        rc = p3d_mesh_save_glb(&ctx, glb, &mesh);
+    }
+    /* the dolly zoom keeps the plane at the image centre's depth, taken (as
+     * the reference does) before the bilateral filter */
+    double center_depth = depth.data ? depth.data[(size_t)(depth.height / 2) * depth.width + depth.width / 2] : 1;
+    t0 = seconds();
+    if (!rc && want_videos)
+        rc = p3d_render_videos(&ctx, &mesh, &ropt, cli_get(&a, "output"), stem, center_depth);
+    double t_video = seconds() - t0;
     if (!rc && !a.quiet) {
-        fprintf(stderr, "photo3d run: %s: %ld vertices, %ld faces (%dx%d)\n", path, mesh.nverts,
-                mesh.nfaces, mesh.width, mesh.height);
+        fprintf(stderr, "photo3d run: %s: %ld vertices, %ld faces (%dx%d), %s inpainting\n", path,
+                mesh.nverts, mesh.nfaces, mesh.width, mesh.height, backend.name);
         fprintf(stderr, "  %-22s %7.3f s\n", "read inputs", t_load);
         for (int s = 0; s < dbg.nstages; s++)
             fprintf(stderr, "  %-22s %7.3f s\n", dbg.stage_name[s], dbg.stage_seconds[s]);
         fprintf(stderr, "  %-22s %7.3f s\n", "write PLY", t_save);
+        if (want_videos)
+            fprintf(stderr, "  %-22s %7.3f s\n", "videos", t_video);
     }
     if (backend.destroy)
         backend.destroy(backend.state);

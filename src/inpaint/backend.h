@@ -31,6 +31,7 @@ typedef struct p3d_inpaint_backend {
     int (*depth)(p3d_ctx *ctx, void *state, p3d_inpaint_job *job);
     int (*color)(p3d_ctx *ctx, void *state, p3d_inpaint_job *job);
     void (*destroy)(void *state);
+    int serial; /* 1: the backend is not reentrant (it threads internally); jobs run one at a time */
 } p3d_inpaint_backend;
 
 #endif

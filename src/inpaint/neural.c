@@ -323,6 +323,6 @@ int p3d_inpaint_neural_create(p3d_ctx *ctx, const char *edge_weights, const char
         neural_destroy(s);
         return ctx->status;
     }
-    *out = (p3d_inpaint_backend){"neural", s, neural_edges, neural_depth, neural_color, neural_destroy};
+    *out = (p3d_inpaint_backend){"neural", s, neural_edges, neural_depth, neural_color, neural_destroy, 1};
     return P3D_OK;
 }

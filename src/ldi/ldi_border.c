@@ -220,7 +220,7 @@ int ldi_extrapolate_border(p3d_ctx *ctx, ldi *l, const uint8_t *cls,
      * block reads another's band in the same group (the 4 sides, then the 4
      * corners), so each group runs in parallel with the reference's result. */
     int independent = l->height >= o->context_thickness && l->width >= o->context_thickness;
-    int threads = independent && ctx->threads > 1 ? (ctx->threads < 4 ? ctx->threads : 4) : 1;
+    int threads = independent && !backend->serial && ctx->threads > 1 ? (ctx->threads < 4 ? ctx->threads : 4) : 1;
     int rc = P3D_OK;
     for (int group = 0; group < 2 && !rc; group++) {
         int status[4] = {0};

@@ -258,7 +258,7 @@ int ldi_inpaint_iteration(p3d_ctx *ctx, ldi *l, const ldi_edges *edges, const ui
                           ldi_inpaint_stats *stats)
 {
     memset(stats, 0, sizeof *stats);
-    int threads = ctx->threads > 0 ? ctx->threads : 1;
+    int threads = ctx->threads > 0 && !backend->serial ? ctx->threads : 1;
 #ifndef _OPENMP
     threads = 1;
 #endif
