@@ -82,6 +82,18 @@ expect_out "provenance 4 \(synthesised at an edge\): 3 vertices"
 expect_exit 1 "$P3D_BIN" info "$T/quad.ply"
 expect_err "quad.ply: face 0 has 4 vertices"
 
+# argument.yml keys through --set: 2 videos of 3 frames at 10 fps, names from video_postfix.
+expect_exit 0 "$P3D_BIN" render "$T/tiny.ply" --out "$T/set" --format png --quiet \
+  --set "video_postfix=[left, up]" --set "traj_types=[straight-line, straight-line]" \
+  --set "x_shift_range=[0.1, 0]" --set "y_shift_range=[0, 0.1]" --set "z_shift_range=[0, 0]" \
+  --set num_frames=3
+[ "$(ls "$T/set")" = "$(printf 'tiny_left\ntiny_up')" ] && ok || bad "videos from --set: $(ls "$T/set")"
+[ "$(ls "$T/set/tiny_up" | wc -l)" -eq 3 ] && ok || bad "3 frames expected"
+expect_exit 2 "$P3D_BIN" render "$T/tiny.ply" --set fps
+expect_err "--set: 'fps' is not KEY=VALUE"
+expect_exit 2 "$P3D_BIN" render "$T/tiny.ply" --set traj_types=[zigzag]
+expect_err "traj_types: 'zigzag' is not"
+
 # Custom path, mp4 default.
 printf '0 0 0\n0.01 0 0 50\n' >"$T/path.txt"
 expect_exit 0 "$P3D_BIN" render "$T/tiny.ply" --out "$T/res" --path "$T/path.txt" --quiet
