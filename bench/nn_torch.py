@@ -53,7 +53,8 @@ def prepare(kind, size, outdir):
 def run(kind, outdir):
     torch.set_num_threads(2)
     net = M.make_net(kind)
-    net.load_state_dict(torch.load(os.path.join(outdir, kind + '.pth')))
+    # MiDaS files have no num_batches_tracked (like the official one).
+    net.load_state_dict(torch.load(os.path.join(outdir, kind + '.pth')), strict=kind != 'midas')
     net.eval()
     x = torch.from_numpy(np.load(os.path.join(outdir, kind + '_in.npy')))
     with torch.no_grad():

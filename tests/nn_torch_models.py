@@ -133,7 +133,98 @@ class PConvUNet(nn.Module):
         return torch.sigmoid(h) if self.color else h
 
 
+class Bottleneck(nn.Module):
+    """torchvision's ResNet-50 block (stride on the 3x3 conv)."""
+
+    def __init__(self, cin, mid, stride):
+        super().__init__()
+        cout = 4 * mid
+        self.conv1 = nn.Conv2d(cin, mid, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(mid)
+        self.conv2 = nn.Conv2d(mid, mid, 3, stride, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(mid)
+        self.conv3 = nn.Conv2d(mid, cout, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(cout)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = None
+        if stride != 1 or cin != cout:
+            self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False),
+                                            nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        return self.relu(out + (self.downsample(x) if self.downsample is not None else x))
+
+
+def _stage(cin, mid, blocks, stride):
+    return nn.Sequential(Bottleneck(cin, mid, stride),
+                         *[Bottleneck(4 * mid, mid, 1) for _ in range(blocks - 1)])
+
+
+class ResidualConvUnit(nn.Module):
+    def __init__(self, features):
+        super().__init__()
+        self.conv1 = nn.Conv2d(features, features, 3, 1, 1, bias=True)
+        self.conv2 = nn.Conv2d(features, features, 3, 1, 1, bias=False)
+        self.relu = nn.ReLU(inplace=True)
+
+    def forward(self, x):
+        out = self.relu(x)  # in place: the sum below adds relu(x)
+        out = self.conv2(self.relu(self.conv1(out)))
+        return out + x
+
+
+class FeatureFusionBlock(nn.Module):
+    def __init__(self, features):
+        super().__init__()
+        self.resConfUnit = ResidualConvUnit(features)
+
+    def forward(self, *xs):
+        output = xs[0]
+        if len(xs) == 2:
+            output += self.resConfUnit(xs[1])
+        output = self.resConfUnit(output)
+        return F.interpolate(output, scale_factor=2, mode='bilinear', align_corners=True)
+
+
+class MidasNet(nn.Module):
+    """MiDaS v1 MonoDepthNet (ALGORITHM.md 7), keys as in midas-model.tsv."""
+    in_ch, out_ch = 3, 1
+
+    def __init__(self):
+        super().__init__()
+        self.pretrained = nn.Module()
+        self.pretrained.layer1 = nn.Sequential(nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64),
+                                               nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, 1),
+                                               _stage(64, 64, 3, 1))
+        self.pretrained.layer2 = _stage(256, 128, 4, 2)
+        self.pretrained.layer3 = _stage(512, 256, 6, 2)
+        self.pretrained.layer4 = _stage(1024, 512, 3, 2)
+        self.scratch = nn.Module()
+        for i in range(4):
+            setattr(self.scratch, 'layer%d_rn' % (i + 1), nn.Conv2d(256 << i, 256, 3, 1, 1, bias=False))
+        for i in (4, 3, 2, 1):
+            setattr(self.scratch, 'refinenet%d' % i, FeatureFusionBlock(256))
+        self.scratch.output_conv = nn.Sequential(nn.Conv2d(256, 128, 3, 1, 1), nn.Conv2d(128, 1, 3, 1, 1))
+
+    def forward(self, x):
+        p, s = self.pretrained, self.scratch
+        l1 = p.layer1(x)
+        l2 = p.layer2(l1)
+        l3 = p.layer3(l2)
+        l4 = p.layer4(l3)
+        p4 = s.refinenet4(s.layer4_rn(l4))
+        p3 = s.refinenet3(p4, s.layer3_rn(l3))
+        p2 = s.refinenet2(p3, s.layer2_rn(l2))
+        p1 = s.refinenet1(p2, s.layer1_rn(l1))
+        return F.interpolate(s.output_conv(p1), scale_factor=2, mode='bilinear', align_corners=False)
+
+
 def make_net(kind):
+    if kind == 'midas':
+        return MidasNet()
     return EdgeNet() if kind == 'edge' else PConvUNet(kind == 'color')
 
 
@@ -152,6 +243,10 @@ def randomise(net, seed):
                 mod.num_batches_tracked.fill_(1000)
             if isinstance(mod, PartialConv) and mod.input_conv.bias is not None:
                 mod.input_conv.bias.copy_(0.1 * torch.randn(mod.input_conv.bias.shape, generator=g))
+    if isinstance(net, MidasNet):  # no num_batches_tracked, as in the official file
+        for mod in net.modules():
+            if isinstance(mod, nn.BatchNorm2d):
+                mod.num_batches_tracked = None
     if isinstance(net, EdgeNet):
         net.train()
         with torch.no_grad():
@@ -179,6 +274,8 @@ def random_input(kind, h, w, seed):
     depth = (1.0 + 3.0 * rng.uniform(0, 1, (h, w)) + 2.0 * (xx > cx)).astype(np.float32)
     edge = ((np.abs(xx - cx) < 1.0) & (context > 0) & (rng.uniform(0, 1, (h, w)) < 0.8))
     edge = edge.astype(np.float32)
+    if kind == 'midas':
+        return rng.uniform(0, 1, (1, 3, h, w)).astype(np.float32)
     if kind == 'edge':
         disp = context / depth
         chans = [*rgb, disp / disp.max(), edge, context, mask]

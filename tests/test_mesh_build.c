@@ -22,6 +22,7 @@ static void test_flat(p3d_ctx *ctx)
     CHECK_INT(p3d_mesh_from_ldi(ctx, &l, 4, 3, &m), P3D_OK);
     CHECK_INT(m.nverts, 12);
     CHECK_INT(m.nfaces, 12);
+    CHECK_INT(mesh_reference_face_count(&l), 24); /* 4 per cell in the reference */
     CHECK_NEAR(m.xyz[0], -0.75, 1e-6);
     CHECK_NEAR(m.xyz[1], -0.25, 1e-6);
     CHECK_NEAR(m.xyz[2], 2.0, 1e-6);

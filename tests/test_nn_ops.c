@@ -146,6 +146,35 @@ static void test_pad_upsample(void)
     CHECK_NEAR(out[(1 * 4 + 3) * 3 + 2], 8, 0);
 }
 
+/* Max pooling 3x3/2 pad 1 and bilinear x2 (MiDaS) on hand values. */
+static void test_pool_bilinear(void)
+{
+    /* 4x4 ramp v = 4y + x: outputs take the max of rows/cols {2o-1, 2o, 2o+1} in range:
+     * (0,0) -> v(1,1) = 5, (0,1) -> v(1,3) = 7, (1,1) -> v(3,3) = 15. */
+    float v[16], o[4];
+    for (int i = 0; i < 16; i++)
+        v[i] = (float)i;
+    nn_tensor s = {1, 4, 4, v}, d = {1, 2, 2, o};
+    nn_maxpool3s2(&s, &d);
+    CHECK_NEAR(o[0], 5, 0);
+    CHECK_NEAR(o[1], 7, 0);
+    CHECK_NEAR(o[3], 15, 0);
+    /* Row (0, 1, 2) -> 6 samples. align_corners: x = o * 2/5 -> 0, .4, .8, 1.2, 1.6, 2.
+     * Half-pixel: x = (o + .5)/2 - .5 clamped -> 0, .25, .75, 1.25, 1.75, 2 (edge). */
+    float row[3] = {0, 1, 2}, up[12];
+    nn_tensor r = {1, 1, 3, row}, u = {1, 2, 6, up};
+    nn_upsample_bilinear2x(&r, &u, 1);
+    const float ac[6] = {0, 0.4f, 0.8f, 1.2f, 1.6f, 2};
+    for (int i = 0; i < 6; i++) {
+        CHECK_NEAR(up[i], ac[i], 1e-6);
+        CHECK_NEAR(up[6 + i], ac[i], 1e-6); /* one input row: both output rows equal */
+    }
+    nn_upsample_bilinear2x(&r, &u, 0);
+    const float hp[6] = {0, 0.25f, 0.75f, 1.25f, 1.75f, 2};
+    for (int i = 0; i < 6; i++)
+        CHECK_NEAR(up[i], hp[i], 1e-6);
+}
+
 /* Box sums against a literal mask convolution: per-channel mask tensor of
  * the concatenation [up2(m_low) x c_low, m_skip x c_skip], all-ones weights. */
 static void test_mask_sums(void)
@@ -228,6 +257,7 @@ int main(void)
     test_instance_norm();
     test_pad_upsample();
     test_mask_sums();
+    test_pool_bilinear();
     test_pconv_finish();
     test_pool();
     nn_pool_free(pool);

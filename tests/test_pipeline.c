@@ -81,6 +81,14 @@ int main(void)
         /* the square hides 16x16 pixels; the synthesis region covers them up
          * to 8 rings from the outline (all: the square is 16 wide) */
         CHECK_INT(m.nverts, band ? 60 * 52 + 16 * 16 : 48 * 40 + 16 * 16);
+        long border = 0, band_depth_ok = 0;
+        for (long v = 0; v < m.nverts; v++)
+            if (m.rgba[4 * v + 3] == P3D_VERTEX_BORDER) {
+                border++;
+                band_depth_ok += fabsf(m.xyz[3 * v + 2] - 4.0f) < 1e-5f; /* the wall, extrapolated */
+            }
+        CHECK_INT(border, band ? 60 * 52 - 48 * 40 : 0);
+        CHECK_INT(band_depth_ok, border);
         p3d_mesh_free(&m);
         free(img.data), free(dep.data);
     }
@@ -146,6 +154,13 @@ int main(void)
         p3d_mesh_free(&m);
         free(img.data), free(dep.data);
     }
+
+    /* The canvas (image and band) is checked against the pixel limit. */
+    fixture_scene(&img, &dep, 8, 8, 2.0f, 2.0f, 0, 0, 0, 0);
+    p3d_ctx_init(&ctx);
+    ctx.max_pixels = 8 * 8 + 10;
+    CHECK_INT(p3d_photo3d_build(&ctx, &img, &dep, 8, 8, &o, &nearest_backend, &m, NULL), P3D_E_LIMIT);
+    free(img.data), free(dep.data);
 
     /* Mismatched sizes are a usage error. */
     fixture_scene(&img, &dep, 8, 8, 2.0f, 2.0f, 0, 0, 0, 0);

@@ -76,6 +76,7 @@ typedef struct p3d_pipeline_debug {
     p3d_image inpaint_depth[2]; /* canvas gray: synthesised depth (near = bright) */
     p3d_image inpaint_rgb[2];   /* canvas RGB: synthesised colour */
     long pixels, layers, edges_fg, edges_bg, regions[2], synthesized[2], tears, vertices, faces;
+    long faces_reference;       /* what the reference's face rule gives on the same LDI */
     long dropped_nodes, refilled, healed_edges, dangling;
     const char *stage_name[P3D_STAGE_COUNT];
     double stage_seconds[P3D_STAGE_COUNT];

@@ -105,6 +105,19 @@ int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_optio
 int p3d_render_frame(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,
                      int supersample, const double crop_border[4], p3d_image *out);
 
+/* ---- one view at a given camera ---- */
+
+/* One view at an arbitrary pinhole camera, with no video post-processing
+ * (no supersampling, blur or crops): cam->width x cam->height pixels, pixel
+ * (i, j) sampled at its centre (j + 0.5, i + 0.5), projection
+ * u = cx + fx X / Z, v = cy + fy Y / Z of p - centre (camera centre in mesh
+ * coordinates; pose t of p3d_pose is centre = -t), z-buffer, gray 128 where
+ * no triangle covers. rgb (3 channels) is allocated here; depth (may be
+ * NULL) receives Z of the visible surface, 0 where uncovered. For the
+ * mesh's own camera use p3d_reference_camera (photo3d/pipeline.h). */
+int p3d_render_view(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_camera *cam,
+                    const double center[3], p3d_image *rgb, p3d_map *depth);
+
 /* ---- glTF ---- */
 
 /* glTF 2.0 binary (.glb): positions in glTF axes (Y up, camera looking

@@ -13,6 +13,7 @@ typedef struct cli_opt {
     const char *arg;
     const char *help;
     int repeat;
+    char short_name; /* e.g. 'o' for "-o"; 0 = none */
 } cli_opt;
 
 typedef struct cli_spec {
@@ -46,6 +47,8 @@ const char *cli_get_nth(const cli_args *a, const char *name, int k);
 /* Numeric option values: print a usage error and return 0 on a malformed value. */
 int cli_get_int(const cli_args *a, const char *name, long lo, long hi, long *out);
 int cli_get_double(const cli_args *a, const char *name, double *out);
+/* "a,b,c": exactly n finite numbers separated by commas; 0 if malformed. */
+int cli_parse_numbers(const char *s, double *out, int n);
 
 /* Prints "photo3d CMD: message" to stderr (one line). */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 static const cli_opt render_opts[] = {
-    {"out", "DIR", "output folder (created if missing; default: the mesh's folder)", 0},
+    {"out", "DIR", "output folder (created if missing; default: the mesh's folder)", 0, 'o'},
     {"video", "LIST", "videos to render: dolly-zoom-in,zoom-in,circle,swing (default: all four)", 0},
     {"format", "FMT", "mp4 (H.264, default) | webm (VP9) | gif | png (a folder of frames)", 0},
     {"path", "FILE", "custom camera path: one pose per line, \"tx ty tz [fov_degrees]\"", 0},

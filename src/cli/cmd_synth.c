@@ -44,20 +44,6 @@ static int parse_size(const char *s, int *w, int *h)
     return 1;
 }
 
-/* "tx,ty,tz": three finite numbers. */
-static int parse_pose(const char *s, double p[3])
-{
-    const char *q = s;
-    for (int k = 0; k < 3; k++) {
-        char *end;
-        p[k] = strtod(q, &end);
-        if (end == q || !isfinite(p[k]) || *end != (k < 2 ? ',' : 0))
-            return 0;
-        q = end + 1;
-    }
-    return 1;
-}
-
 int cmd_synth(int argc, char **argv)
 {
     cli_args a;
@@ -81,7 +67,7 @@ int cmd_synth(int argc, char **argv)
     }
     for (int k = 0; k < npose; k++) {
         const char *v = cli_get_nth(&a, "pose", k);
-        if (!parse_pose(v, poses[k])) {
+        if (!cli_parse_numbers(v, poses[k], 3)) {
             cli_error("synth", "--pose: '%s' is not tx,ty,tz (three numbers)", v);
             return 2;
         }

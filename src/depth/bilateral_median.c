@@ -84,7 +84,7 @@ static double select_kth(double *v, int n, int k)
 
 /* One pass; ring is scratch of width*height doubles plus the flags' summed-area table. */
 static void bilateral_pass(const double *in, double *out, uint8_t *flags, int width, int height,
-                           double threshold, int window, double *ring)
+                           double threshold, int window, double *ring, int threads)
 {
     int w = width, h = height, m = window / 2;
     int rank[MAX_WINDOW * MAX_WINDOW + 1];
@@ -109,7 +109,7 @@ static void bilateral_pass(const double *in, double *out, uint8_t *flags, int wi
                 y && x ? flags[(size_t)(y - 1) * w + x - 1] + sat[(size_t)(y - 1) * (w + 1) + x] +
                              sat[(size_t)y * (w + 1) + x - 1] - sat[(size_t)(y - 1) * (w + 1) + x - 1]
                        : 0;
-#pragma omp parallel for schedule(dynamic, 8)
+#pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
     for (int y = 0; y < h; y++) {
         double vals[MAX_WINDOW * MAX_WINDOW];
         int ya = clampi(y - m, 0, h - 1), yb = clampi(y + m, 0, h - 1) + 1;
@@ -158,7 +158,7 @@ int p3d_depth_bilateral_median(p3d_ctx *ctx, p3d_map *depth, double threshold, c
     for (size_t i = 0; i < n; i++)
         a[i] = depth->data[i];
     for (int p = 0; p + 1 < num_iter; p++) {
-        bilateral_pass(a, b, flags, w, h, threshold, sizes[p], ring);
+        bilateral_pass(a, b, flags, w, h, threshold, sizes[p], ring, ctx->threads > 0 ? ctx->threads : 1);
         double *t = a;
         a = b, b = t;
     }

@@ -20,7 +20,7 @@ enum {
     LDI_SYNTH = 1,          /* synthesised by inpainting */
     LDI_BAND = 2,           /* pixel of the extrapolated border band */
     LDI_EDGE_OCCLUSION = 4, /* synthesised with an edge input (provenance 4) */
-    LDI_SYNTH_NEAR = 8,     /* near side of a tear inside a synthesised layer */
+    LDI_SYNTH_NEAR = 8,     /* near side of a tear along a synthesised edge (next iteration's edges) */
     LDI_DEAD = 16           /* removed (small component) */
 };
 

@@ -20,7 +20,6 @@ void ldi_edges_free(ldi_edges *e)
 
 void ldi_classify_discontinuities(const ldi *l, int split_sides, uint8_t *cls)
 {
-#pragma omp parallel for schedule(static)
     for (long i = 0; i < l->n; i++) {
         cls[i] = LDI_CLASS_NONE;
         if ((l->flags[i] & LDI_DEAD) || ldi_degree(l, i) == 4)

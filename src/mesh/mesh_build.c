@@ -114,3 +114,14 @@ int p3d_mesh_from_ldi(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_h, p3d_
     out->vfov = 2.0 * atan(1.0 / (2.0 * (cam.fy / l->height)));
     return P3D_OK;
 }
+
+long mesh_reference_face_count(const ldi *l)
+{
+    long n = 0;
+    for (int pix = 0; pix < l->cw * l->ch; pix++)
+        for (int32_t m = l->head[pix]; m >= 0; m = l->next[m]) {
+            const int32_t *k = l->link + 4 * (long)m;
+            n += (long)((k[LDI_LEFT] >= 0) + (k[LDI_RIGHT] >= 0)) * ((k[LDI_UP] >= 0) + (k[LDI_DOWN] >= 0));
+        }
+    return n;
+}

@@ -15,4 +15,8 @@
  * top-left/bottom-right diagonal), 1 per cell with 3 linked corners. */
 int p3d_mesh_from_ldi(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_h, p3d_mesh *out);
 
+/* The number of triangles the reference's generate_face would emit for the
+ * same LDI: one per node and (horizontal, vertical) link pair. */
+long mesh_reference_face_count(const ldi *l);
+
 #endif

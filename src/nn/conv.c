@@ -9,7 +9,15 @@
  * layouts: their input and output are reordered through pool buffers. A
  * dilation-2 layer becomes an undilated one on four phase images (rows and
  * columns of equal parity, a batch of 4): out(2i+a, 2j+b) only reads
- * in(2i+a+2u, 2j+b+2v). */
+ * in(2i+a+2u, 2j+b+2v). A transposed 4x4 stride-2 padding-1 convolution
+ * (oneDNN's is slow in this layout) becomes four 2x2 convolutions, one per
+ * output phase: out(2m) = in(m) w(1) + in(m-1) w(3), out(2m+1) =
+ * in(m+1) w(0) + in(m) w(2) along each axis, i.e. taps w(3 - 2t) with one
+ * pixel of zero padding before, or w(2 - 2t) with one after.
+ *
+ * Optional bfloat16 mode (nn_set_bf16; AVX512_BF16 hardware): inputs and
+ * weights are rounded to bf16, products accumulate in f32, outputs are f32.
+ * Winograd layers then run the direct bf16 algorithm. */
 #include "nn/conv.h"
 
 #include <dnnl.h>
@@ -20,6 +28,8 @@
 
 typedef struct conv_geometry {
     int batch, in_h, in_w, out_h, out_w, dilation, winograd;
+    int pad_lo[2], pad_hi[2]; /* zero padding before/after, (y, x) */
+    int bf16;                 /* input and weights rounded to bfloat16 (output stays f32) */
 } conv_geometry;
 
 struct nn_conv_prim {
@@ -37,6 +47,12 @@ static dnnl_engine_t engine;
 static dnnl_stream_t stream;
 static dnnl_status_t engine_status = dnnl_runtime_error;
 static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
+static int use_bf16;
+
+void nn_set_bf16(int on)
+{
+    use_bf16 = on;
+}
 
 static void engine_create(void)
 {
@@ -94,6 +110,10 @@ void nn_conv_free(nn_conv *cv)
         dnnl_memory_destroy(cv->prim->bias_mem);
         free(cv->prim);
     }
+    if (cv->phases)
+        for (int n = 0; n < 4; n++)
+            nn_conv_free(&cv->phases[n]);
+    free(cv->phases);
     free(cv->narrow_weight);
     free(cv->weight);
     free(cv->bias);
@@ -150,32 +170,36 @@ static dnnl_primitive_desc_t create_pd(const nn_conv *cv, const conv_geometry *g
                                        const dnnl_memory_desc_t *user_src,
                                        const dnnl_memory_desc_t *user_dst)
 {
-    dnnl_memory_desc_t w_any, bias_md, src_any, dst_any;
+    dnnl_memory_desc_t w_any, bias_md, src_any, dst_any, src_bf16;
     dnnl_dims_t wdims = {cv->cout, cv->cin, cv->k, cv->k}, bdims = {cv->cout};
     dnnl_dims_t strides = {cv->stride, cv->stride}, dil = {g->dilation - 1, g->dilation - 1};
-    dnnl_dims_t pad = {cv->pad, cv->pad};
+    dnnl_dims_t pad_l = {g->pad_lo[0], g->pad_lo[1]}, pad_r = {g->pad_hi[0], g->pad_hi[1]};
     dnnl_primitive_desc_t pd = NULL;
-    dnnl_memory_desc_init_by_tag(&w_any, 4, wdims, dnnl_f32, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&w_any, 4, wdims, g->bf16 ? dnnl_bf16 : dnnl_f32, dnnl_format_tag_any);
     dnnl_memory_desc_init_by_tag(&bias_md, 1, bdims, dnnl_f32, dnnl_a);
+    if (g->bf16) {
+        dnnl_memory_desc_init_by_tag(&src_bf16, 4, user_src->dims, dnnl_bf16, dnnl_nhwc);
+        user_src = &src_bf16;
+    }
     const dnnl_memory_desc_t *bias = cv->bias ? &bias_md : NULL;
     if (cv->transposed) {
         dnnl_deconvolution_desc_t d;
         if (dnnl_dilated_deconvolution_forward_desc_init(&d, dnnl_forward_inference,
-                dnnl_deconvolution_direct, user_src, &w_any, bias, user_dst, strides, dil, pad,
-                pad) == dnnl_success)
+                dnnl_deconvolution_direct, user_src, &w_any, bias, user_dst, strides, dil, pad_l,
+                pad_r) == dnnl_success)
             dnnl_primitive_desc_create(&pd, &d, NULL, engine, NULL);
         return pd;
     }
     dnnl_convolution_desc_t d;
-    if (g->winograd) {
+    if (g->winograd && !g->bf16) {
         dnnl_memory_desc_init_by_tag(&src_any, 4, user_src->dims, dnnl_f32, dnnl_format_tag_any);
         dnnl_memory_desc_init_by_tag(&dst_any, 4, user_dst->dims, dnnl_f32, dnnl_format_tag_any);
         user_src = &src_any;
         user_dst = &dst_any;
     }
     if (dnnl_dilated_convolution_forward_desc_init(&d, dnnl_forward_inference,
-            g->winograd ? dnnl_convolution_winograd : dnnl_convolution_direct, user_src, &w_any,
-            bias, user_dst, strides, dil, pad, pad) == dnnl_success)
+            g->winograd && !g->bf16 ? dnnl_convolution_winograd : dnnl_convolution_direct, user_src, &w_any,
+            bias, user_dst, strides, dil, pad_l, pad_r) == dnnl_success)
         dnnl_primitive_desc_create(&pd, &d, NULL, engine, NULL);
     return pd;
 }
@@ -186,7 +210,7 @@ static int blocked_side(p3d_ctx *ctx, const dnnl_memory_desc_t *conv_md, dnnl_me
                         dnnl_primitive_t *reorder, size_t *floats)
 {
     dnnl_primitive_desc_t rpd = NULL;
-    *floats = dnnl_memory_desc_get_size(conv_md) / sizeof(float);
+    *floats = (dnnl_memory_desc_get_size(conv_md) + sizeof(float) - 1) / sizeof(float);
     if (dnnl_memory_desc_equal(conv_md, user_md)) {
         *conv_mem = user;
         return P3D_OK;
@@ -281,14 +305,17 @@ static void merge_phases(const float *phases, nn_tensor *dst)
 
 static conv_geometry geometry(const nn_conv *cv, const nn_tensor *src, const nn_tensor *dst)
 {
-    conv_geometry g = {1, src->h, src->w, dst->h, dst->w, cv->dilation, 0};
+    conv_geometry g = {1, src->h, src->w, dst->h, dst->w, cv->dilation, 0,
+                       {cv->pad, cv->pad}, {cv->pad, cv->pad}, use_bf16 && !cv->transposed};
     if (!cv->winograd || cv->transposed || cv->k != 3 || cv->stride != 1 || cv->pad != 0)
         return g;
     if (cv->dilation == 1)
         g.winograd = 1;
     if (cv->dilation == 2 && src->h % 2 == 0 && src->w % 2 == 0) {
-        conv_geometry split = {4, src->h / 2, src->w / 2, dst->h / 2, dst->w / 2, 1, 1};
-        g = split;
+        g.batch = 4;
+        g.in_h = src->h / 2, g.in_w = src->w / 2, g.out_h = dst->h / 2, g.out_w = dst->w / 2;
+        g.dilation = 1;
+        g.winograd = 1;
     }
     return g;
 }
@@ -301,33 +328,16 @@ fail:
     return ctx->status;
 }
 
-int nn_conv_run(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const nn_tensor *src, nn_tensor *dst)
+/* Runs cv's primitive for g on channels-last buffers (batch g->batch). */
+static int run_primitive(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const conv_geometry *g,
+                         float *src, float *dst)
 {
-    if (src->c != cv->cin || dst->c != cv->cout || dst->h != nn_conv_out_size(cv, src->h) ||
-        dst->w != nn_conv_out_size(cv, src->w))
-        return p3d_fail(ctx, P3D_E_INTERNAL, "nn: convolution shape mismatch");
-    if (nn_conv_is_narrow(cv)) {
-        if (!cv->narrow_weight && nn_conv_narrow_weights(ctx, cv, &cv->narrow_weight))
-            return ctx->status;
-        nn_conv_narrow(cv, cv->narrow_weight, src, dst);
-        return P3D_OK;
-    }
-    conv_geometry g = geometry(cv, src, dst);
-    if (prepare(ctx, cv, &g))
+    if (prepare(ctx, cv, g))
         return ctx->status;
     nn_conv_prim *p = cv->prim;
-    nn_tensor in_phases = {0}, out_phases = {0}, in_blocked = {0}, out_blocked = {0};
-    float *user_src = src->data, *user_dst = dst->data;
-    if (g.batch == 4) {
-        if (nn_tensor_get(ctx, pool, src->c, src->h, src->w, &in_phases) ||
-            nn_tensor_get(ctx, pool, dst->c, dst->h, dst->w, &out_phases))
-            goto fail;
-        split_phases(src, in_phases.data);
-        user_src = in_phases.data;
-        user_dst = out_phases.data;
-    }
-    DNNL_TRY(dnnl_memory_set_data_handle(p->user_src, user_src));
-    DNNL_TRY(dnnl_memory_set_data_handle(p->user_dst, user_dst));
+    nn_tensor in_blocked = {0}, out_blocked = {0};
+    DNNL_TRY(dnnl_memory_set_data_handle(p->user_src, src));
+    DNNL_TRY(dnnl_memory_set_data_handle(p->user_dst, dst));
     if (p->reorder_in) {
         if (nn_tensor_get(ctx, pool, 1, 1, (int)p->conv_src_floats, &in_blocked))
             goto fail;
@@ -348,15 +358,87 @@ int nn_conv_run(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const nn_tensor *src, 
     nn_tensor_put(pool, &in_blocked);
     if (p->reorder_out) {
         dnnl_exec_arg_t back[2] = {{DNNL_ARG_FROM, p->conv_dst}, {DNNL_ARG_TO, p->user_dst}};
-        if (execute(ctx, p->reorder_out, 2, back))
-            goto fail;
+        execute(ctx, p->reorder_out, 2, back);
     }
-    if (g.batch == 4)
-        merge_phases(out_phases.data, dst);
 fail:
-    nn_tensor_put(pool, &in_phases);
-    nn_tensor_put(pool, &out_phases);
     nn_tensor_put(pool, &in_blocked);
     nn_tensor_put(pool, &out_blocked);
+    return ctx->status;
+}
+
+static int is_subpixel(const nn_conv *cv)
+{
+    return cv->transposed && cv->k == 4 && cv->stride == 2 && cv->pad == 1 && cv->dilation == 1;
+}
+
+/* The four 2x2 phase convolutions of a k4 s2 p1 transposed convolution. */
+static int make_phases(p3d_ctx *ctx, nn_conv *cv)
+{
+    nn_conv *ph = calloc(4, sizeof *ph);
+    if (!ph)
+        return p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory");
+    cv->phases = ph;
+    for (int n = 0; n < 4; n++) {
+        const int a = n / 2, b = n % 2;
+        if (nn_conv_init(ctx, &ph[n], cv->cin, cv->cout, 2, 1, 0, 1, 0, cv->bias != NULL))
+            return ctx->status;
+        for (int o = 0; o < cv->cout; o++)
+            for (int i = 0; i < cv->cin; i++)
+                for (int ty = 0; ty < 2; ty++)
+                    for (int tx = 0; tx < 2; tx++) {
+                        int ky = a ? 2 - 2 * ty : 3 - 2 * ty, kx = b ? 2 - 2 * tx : 3 - 2 * tx;
+                        ph[n].weight[(((size_t)o * cv->cin + i) * 2 + ty) * 2 + tx] =
+                            cv->weight[(((size_t)i * cv->cout + o) * 4 + ky) * 4 + kx];
+                    }
+        if (cv->bias)
+            memcpy(ph[n].bias, cv->bias, cv->cout * sizeof(float));
+    }
+    return P3D_OK;
+}
+
+static int run_subpixel(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const nn_tensor *src, nn_tensor *dst)
+{
+    nn_tensor out_phases = {0};
+    if ((!cv->phases && make_phases(ctx, cv)) ||
+        nn_tensor_get(ctx, pool, dst->c, dst->h, dst->w, &out_phases))
+        return ctx->status;
+    const size_t phase = (size_t)src->h * src->w * cv->cout;
+    for (int n = 0; n < 4; n++) {
+        const int a = n / 2, b = n % 2;
+        conv_geometry g = {1, src->h, src->w, src->h, src->w, 1, 0, {1 - a, 1 - b}, {a, b}, use_bf16};
+        if (run_primitive(ctx, pool, &cv->phases[n], &g, src->data, out_phases.data + n * phase))
+            break;
+    }
+    if (!ctx->status)
+        merge_phases(out_phases.data, dst);
+    nn_tensor_put(pool, &out_phases);
+    return ctx->status;
+}
+
+int nn_conv_run(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const nn_tensor *src, nn_tensor *dst)
+{
+    if (src->c != cv->cin || dst->c != cv->cout || dst->h != nn_conv_out_size(cv, src->h) ||
+        dst->w != nn_conv_out_size(cv, src->w))
+        return p3d_fail(ctx, P3D_E_INTERNAL, "nn: convolution shape mismatch");
+    if (nn_conv_is_narrow(cv)) {
+        if (!cv->narrow_weight && nn_conv_narrow_weights(ctx, cv, &cv->narrow_weight))
+            return ctx->status;
+        nn_conv_narrow(cv, cv->narrow_weight, src, dst);
+        return P3D_OK;
+    }
+    if (is_subpixel(cv))
+        return run_subpixel(ctx, pool, cv, src, dst);
+    conv_geometry g = geometry(cv, src, dst);
+    if (g.batch == 1)
+        return run_primitive(ctx, pool, cv, &g, src->data, dst->data);
+    nn_tensor in_phases = {0}, out_phases = {0};
+    if (!nn_tensor_get(ctx, pool, src->c, src->h, src->w, &in_phases) &&
+        !nn_tensor_get(ctx, pool, dst->c, dst->h, dst->w, &out_phases)) {
+        split_phases(src, in_phases.data);
+        if (!run_primitive(ctx, pool, cv, &g, in_phases.data, out_phases.data))
+            merge_phases(out_phases.data, dst);
+    }
+    nn_tensor_put(pool, &in_phases);
+    nn_tensor_put(pool, &out_phases);
     return ctx->status;
 }

@@ -21,6 +21,7 @@ typedef struct nn_conv {
     float *bias;        /* cout floats or NULL, owned */
     nn_conv_prim *prim; /* oneDNN state for the last input size, created on demand */
     float *narrow_weight; /* weights regrouped for conv_narrow.c, created on demand */
+    struct nn_conv *phases; /* a k4 s2 p1 transposed conv as 4 convs (conv.c), on demand */
 } nn_conv;
 
 /* Layers with at most this many outputs run on conv_narrow.c's kernel. */
@@ -42,6 +43,10 @@ void nn_conv_ref(const nn_conv *cv, const nn_tensor *src, nn_tensor *dst);
 int nn_conv_is_narrow(const nn_conv *cv);
 int nn_conv_narrow_weights(p3d_ctx *ctx, const nn_conv *cv, float **w_by_tap);
 void nn_conv_narrow(const nn_conv *cv, const float *w_by_tap, const nn_tensor *src, nn_tensor *dst);
+/* Process-wide: oneDNN convolutions in bfloat16 (inputs and weights; f32
+ * accumulation and output). Off by default; faster where the CPU has
+ * AVX512_BF16, less exact (about 3 significant digits per product). */
+void nn_set_bf16(int on);
 /* Threads used by oneDNN and the engine's own loops. */
 void nn_set_threads(int threads);
 

@@ -12,6 +12,13 @@ int nn_load_vector(p3d_ctx *ctx, const p3d_ckpt *ck, const char *key, int n, flo
 /* Fills an initialised cv from "<prefix>.weight" (and "<prefix>.bias" when
  * cv has a bias). */
 int nn_load_conv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, nn_conv *cv);
+/* Eval-mode BatchNorm "<prefix>.{weight,bias,running_mean,running_var}"
+ * (eps 1e-5) as y = scale * x + shift; n values each. */
+int nn_load_bn(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, int n, float *scale,
+               float *shift);
+/* Bias-free "<conv>.weight" followed by BatchNorm "<bn>": the BN folded into
+ * the weights and cv's bias (cv must have one). */
+int nn_load_conv_bn(p3d_ctx *ctx, const p3d_ckpt *ck, const char *conv, const char *bn, nn_conv *cv);
 /* Same from a spectral-normalised layer: "<prefix>.weight_orig/_u/_v". */
 int nn_load_sn_conv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, nn_conv *cv);
 

@@ -15,6 +15,8 @@ int p3d_net_kind_from_name(const char *name)
         return P3D_NET_DEPTH;
     if (strcmp(name, "color") == 0)
         return P3D_NET_COLOR;
+    if (strcmp(name, "midas") == 0)
+        return P3D_NET_MIDAS;
     return -1;
 }
 
@@ -31,6 +33,8 @@ int p3d_net_load(p3d_ctx *ctx, p3d_net_kind kind, const char *checkpoint_path, p
     if (p3d_ckpt_open(ctx, checkpoint_path, &ck) == P3D_OK) {
         if (kind == P3D_NET_EDGE)
             net_edge_load(ctx, ck, net);
+        else if (kind == P3D_NET_MIDAS)
+            net_midas_load(ctx, ck, net);
         else
             net_unet_load(ctx, ck, net);
         p3d_ckpt_close(ck);
@@ -68,11 +72,20 @@ int p3d_net_size_multiple(const p3d_net *net)
     return net->multiple;
 }
 
+void p3d_net_set_bf16(p3d_net *net, int on)
+{
+    net->bf16 = on;
+}
+
 int p3d_net_forward(p3d_ctx *ctx, p3d_net *net, int h, int w, const float *in, float *out)
 {
     if (h <= 0 || w <= 0 || h % net->multiple || w % net->multiple)
         return p3d_fail(ctx, P3D_E_USAGE, "nn: input size %dx%d is not a positive multiple of %d",
                         w, h, net->multiple);
+    if (ctx->max_pixels > 0 && (long)h * w > ctx->max_pixels)
+        return p3d_fail(ctx, P3D_E_LIMIT, "nn: input size %dx%d exceeds the pixel limit %ld", w, h,
+                        ctx->max_pixels);
     nn_set_threads(ctx->threads);
+    nn_set_bf16(net->bf16);
     return net->forward(ctx, net, h, w, in, out);
 }

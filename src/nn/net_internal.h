@@ -9,7 +9,7 @@
 
 struct p3d_net {
     p3d_net_kind kind;
-    int in_c, out_c, multiple;
+    int in_c, out_c, multiple, bf16;
     nn_pool *pool;
     void *layers;
     int (*forward)(p3d_ctx *ctx, p3d_net *net, int h, int w, const float *in, float *out);
@@ -18,5 +18,6 @@ struct p3d_net {
 
 int net_edge_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net);
 int net_unet_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net);
+int net_midas_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net);
 
 #endif

@@ -8,12 +8,10 @@
 #include "nn/net_internal.h"
 #include "nn/pconv.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #define LEVELS 7
-#define BN_EPS 1e-5
 
 typedef struct unet_layers {
     nn_pconv enc[LEVELS]; /* enc_1 .. enc_7 */
@@ -54,28 +52,22 @@ static int load_pconv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *name, const 
     snprintf(key, sizeof key, "%s.conv.mask_conv.weight", name);
     if (p3d_ckpt_get(ctx, ck, key, 4, mshape, &data))
         return ctx->status;
-    pc->shift = calloc((size_t)s->cout * 5, sizeof(float));
+    pc->shift = calloc((size_t)s->cout * 2, sizeof(float));
     if (!pc->shift)
         return p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory");
-    float *gamma = pc->shift + s->cout, *beta = gamma + s->cout, *mean = beta + s->cout,
-          *var = mean + s->cout;
-    if (s->bn) {
-        static const char *const field[4] = {"weight", "bias", "running_mean", "running_var"};
-        float *dst[4] = {gamma, beta, mean, var};
-        for (int f = 0; f < 4; f++) {
-            snprintf(key, sizeof key, "%s.bn.%s", name, field[f]);
-            if (nn_load_vector(ctx, ck, key, s->cout, dst[f]))
-                return ctx->status;
-        }
-    }
-    /* BN(y) = a*y + (beta - a*mean), a = gamma / sqrt(var + eps); y carries the bias b. */
+    float *scale = pc->shift + s->cout; /* BN scale, kept beside the shift */
+    for (int o = 0; o < s->cout; o++)
+        scale[o] = 1.0f;
+    snprintf(key, sizeof key, "%s.bn", name);
+    if (s->bn && nn_load_bn(ctx, ck, key, s->cout, scale, pc->shift))
+        return ctx->status;
+    /* BN(y) = a*y + c with y carrying the bias b: shift = a*b + c. */
     const size_t per_out = (size_t)s->cin * s->k * s->k;
     for (int o = 0; o < s->cout; o++) {
-        double a = s->bn ? gamma[o] / sqrt((double)var[o] + BN_EPS) : 1.0;
-        double b = pc->conv.bias ? pc->conv.bias[o] : 0.0;
-        pc->shift[o] = (float)(a * b + (s->bn ? beta[o] - a * mean[o] : 0.0));
+        float b = pc->conv.bias ? pc->conv.bias[o] : 0.0f;
+        pc->shift[o] = scale[o] * b + (s->bn ? pc->shift[o] : 0.0f);
         for (size_t i = 0; i < per_out; i++)
-            pc->conv.weight[o * per_out + i] = (float)(a * pc->conv.weight[o * per_out + i]);
+            pc->conv.weight[o * per_out + i] *= scale[o];
     }
     /* The convolution itself runs without bias: the bias enters after the renormalisation. */
     free(pc->conv.bias);

@@ -1,6 +1,7 @@
 /* Element-wise and layout operations of the inference engine on channels-
  * last tensors (tensor.h): layout conversion, reflection padding, instance
- * normalisation, activations, residual sums, channel concatenation. Each
+ * normalisation, activations, residual sums, channel concatenation, max
+ * pooling, bilinear upsampling. Each
  * loop runs over contiguous channel vectors (vectorised by the compiler)
  * and is split across threads by rows. nn_instance_norm_ref is the plain
  * per-channel reference of the fused, threaded nn_instance_norm. */
@@ -26,6 +27,12 @@ void nn_activate(nn_tensor *t, nn_act act);
 void nn_add(nn_tensor *dst, const nn_tensor *src);
 /* dst = [a, b] along channels (same h, w). */
 void nn_concat(const nn_tensor *a, const nn_tensor *b, nn_tensor *dst);
+
+/* 3x3 max pooling, stride 2, padding 1 (padding never wins). */
+void nn_maxpool3s2(const nn_tensor *src, nn_tensor *dst);
+/* Bilinear x2 upsampling as PyTorch's interpolate(scale_factor=2,
+ * mode='bilinear', align_corners=...). */
+void nn_upsample_bilinear2x(const nn_tensor *src, nn_tensor *dst, int align_corners);
 
 static inline float nn_act_apply(nn_act act, float v)
 {

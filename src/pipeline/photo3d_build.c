@@ -135,6 +135,13 @@ int p3d_photo3d_build(p3d_ctx *ctx, const p3d_image *photo, const p3d_map *depth
     if (photo->width != depth_in->width || photo->height != depth_in->height)
         return p3d_fail(ctx, P3D_E_USAGE, "pipeline: photo %dx%d and depth %dx%d differ in size",
                         photo->width, photo->height, depth_in->width, depth_in->height);
+    if (!backend || !backend->edges || !backend->depth || !backend->color)
+        return p3d_fail(ctx, P3D_E_USAGE, "pipeline: no inpainting backend");
+    long canvas = (long)(photo->width + 2L * o->extrapolation_thickness) *
+                  (photo->height + 2L * o->extrapolation_thickness);
+    if (canvas > ctx->max_pixels)
+        return p3d_fail(ctx, P3D_E_LIMIT, "pipeline: the %dx%d image with its border band is over the "
+                        "limit of %ld pixels", photo->width, photo->height, ctx->max_pixels);
     if (o->sparse_iter > o->filter_size_count + 1)
         return p3d_fail(ctx, P3D_E_USAGE, "pipeline: sparse_iter %d needs %d filter sizes, got %d",
                         o->sparse_iter, o->sparse_iter - 1, o->filter_size_count);
@@ -206,6 +213,7 @@ int p3d_photo3d_build(p3d_ctx *ctx, const p3d_image *photo, const p3d_map *depth
             dbg->layers = k > dbg->layers ? k : dbg->layers;
         }
         dbg->vertices = mesh->nverts, dbg->faces = mesh->nfaces;
+        dbg->faces_reference = mesh_reference_face_count(&l);
     }
     if (!rc)
         stage_done(ctx, &clk, "mesh");

@@ -1,0 +1,328 @@
+/* The neural backend (neural.h): builds each network's input tensor from a
+ * job as the reference's forward_3P does (ALGORITHM.md 6.1-6.4), runs the
+ * network (src/nn/networks.h) and composites the result into the job. */
+#include "inpaint/neural.h"
+#include "nn/networks.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EDGE_THRESHOLD 0.002f /* ext_edge_threshold; strict > */
+#define LARGEST_SIZE 512.0     /* colour net's patch limit */
+#define PAD_MULTIPLE 128
+
+typedef struct neural_state {
+    p3d_net *edge, *depth, *color;
+} neural_state;
+
+/* A zero (C, H, W) tensor, H and W rounded up to multiples of 128, with the
+ * crop placed at (oy, ox) = residual / 2 (extra pixel bottom/right). */
+typedef struct padded {
+    int c, h, w, oy, ox;
+    float *data;
+} padded;
+
+static int padded_alloc(p3d_ctx *ctx, padded *t, int c, int crop_h, int crop_w)
+{
+    t->c = c;
+    t->h = (crop_h + PAD_MULTIPLE - 1) / PAD_MULTIPLE * PAD_MULTIPLE;
+    t->w = (crop_w + PAD_MULTIPLE - 1) / PAD_MULTIPLE * PAD_MULTIPLE;
+    t->oy = (t->h - crop_h) / 2;
+    t->ox = (t->w - crop_w) / 2;
+    t->data = calloc((size_t)c * t->h * t->w, sizeof(float));
+    return t->data ? P3D_OK : p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory");
+}
+
+/* Element of channel ch at crop pixel (x, y). */
+static inline float *at(const padded *t, int ch, int x, int y)
+{
+    return t->data + ((size_t)ch * t->h + y + t->oy) * t->w + x + t->ox;
+}
+
+/* Runs net on in (channels in->c) into out (allocated here, same padding). */
+static int run_net(p3d_ctx *ctx, p3d_net *net, const padded *in, padded *out)
+{
+    *out = *in;
+    out->c = p3d_net_out_channels(net);
+    out->data = malloc((size_t)out->c * out->h * out->w * sizeof(float));
+    if (!out->data)
+        return p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory");
+    return p3d_net_forward(ctx, net, in->h, in->w, in->data, out->data);
+}
+
+static int any_context(const p3d_inpaint_job *job)
+{
+    for (long i = 0; i < (long)job->width * job->height; i++)
+        if (job->context[i])
+            return 1;
+    return 0;
+}
+
+/* Some edge pixel lies in the 3x3 dilation of the mask (require_depth_edge). */
+static int edge_near_mask(const p3d_inpaint_job *job)
+{
+    const int w = job->width, h = job->height;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            if (!job->edge[(long)y * w + x])
+                continue;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int yy = y + dy, xx = x + dx;
+                    if (yy >= 0 && yy < h && xx >= 0 && xx < w && job->mask[(long)yy * w + xx])
+                        return 1;
+                }
+        }
+    return 0;
+}
+
+/* 6.2: [R, G, B, disp / max disp, edge, context, mask] -> (out > 0.002) * mask + edge. */
+static int neural_edges(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
+{
+    neural_state *s = state;
+    const int w = job->width, h = job->height;
+    const long n = (long)w * h;
+    for (long i = 0; i < n; i++)
+        job->edge_out[i] = job->edge[i] != 0;
+    if (!any_context(job) || !edge_near_mask(job))
+        return P3D_OK;
+    padded in, out = {0};
+    if (padded_alloc(ctx, &in, 7, h, w))
+        return ctx->status;
+    float max_disp = 0.0f;
+    for (long i = 0; i < n; i++)
+        if (job->context[i] && job->depth[i] > 0.0f && 1.0f / job->depth[i] > max_disp)
+            max_disp = 1.0f / job->depth[i];
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            long i = (long)y * w + x;
+            int known = job->context[i] != 0;
+            for (int ch = 0; ch < 3; ch++)
+                *at(&in, ch, x, y) = known ? job->rgb[3 * i + ch] / 255.0f : 0.0f;
+            *at(&in, 3, x, y) =
+                known && job->depth[i] > 0.0f && max_disp > 0.0f ? 1.0f / job->depth[i] / max_disp : 0.0f;
+            *at(&in, 4, x, y) = job->edge[i] != 0;
+            *at(&in, 5, x, y) = known;
+            *at(&in, 6, x, y) = job->mask[i] != 0;
+        }
+    if (run_net(ctx, s->edge, &in, &out) == P3D_OK)
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                long i = (long)y * w + x;
+                if (job->mask[i] && *at(&out, 0, x, y) > EDGE_THRESHOLD)
+                    job->edge_out[i] = 1;
+            }
+    free(in.data);
+    free(out.data);
+    return ctx->status;
+}
+
+/* 6.3: [zm, edge_out, context, closed mask], zm = (log d - mu) * context;
+ * depth = exp(out + mu) in the mask. */
+static int neural_depth(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
+{
+    neural_state *s = state;
+    const int w = job->width, h = job->height;
+    const long n = (long)w * h;
+    double mu = 0.0;
+    long count = 0;
+    for (long i = 0; i < n; i++)
+        if (job->context[i]) {
+            mu += log(job->depth[i] + 1e-8);
+            count++;
+        }
+    for (long i = 0; i < n; i++)
+        job->depth_out[i] = job->mask[i] ? 1.0f : job->context[i] ? job->depth[i] : 0.0f;
+    if (!count)
+        return P3D_OK;
+    mu /= count;
+    padded in, out = {0};
+    uint8_t *closed = malloc(n);
+    if (!closed || padded_alloc(ctx, &in, 4, h, w)) {
+        free(closed);
+        return p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory");
+    }
+    neural_close_mask(job->mask, job->context, w, h, closed);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            long i = (long)y * w + x;
+            *at(&in, 0, x, y) = job->context[i] ? (float)(log(job->depth[i] + 1e-8) - mu) : 0.0f;
+            *at(&in, 1, x, y) = job->edge_out[i] != 0;
+            *at(&in, 2, x, y) = job->context[i] != 0;
+            *at(&in, 3, x, y) = closed[i];
+        }
+    if (run_net(ctx, s->depth, &in, &out) == P3D_OK)
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                long i = (long)y * w + x;
+                if (job->mask[i])
+                    job->depth_out[i] = (float)exp(*at(&out, 0, x, y) + mu);
+            }
+    free(closed);
+    free(in.data);
+    free(out.data);
+    return ctx->status;
+}
+
+/* Colour inputs at the network's size: rgb (3 planes, times context), edge,
+ * context, mask (planes of 0/1 floats). */
+typedef struct color_planes {
+    int w, h;
+    float *rgb, *edge, *context, *mask;
+} color_planes;
+
+static int planes_alloc(color_planes *p, int w, int h)
+{
+    p->w = w;
+    p->h = h;
+    p->rgb = calloc((size_t)6 * w * h, sizeof(float));
+    p->edge = p->rgb + (size_t)3 * w * h;
+    p->context = p->edge + (size_t)w * h;
+    p->mask = p->context + (size_t)w * h;
+    return p->rgb != NULL;
+}
+
+/* The largest_size rule: frac = floor(max(h,w) * s / 128) * 128 / max(h,w),
+ * s = 512 / sqrt(h*w); shrink (area) when frac < 1: mask = area > 0,
+ * context = area == 1 outside the mask, rgb = area * context, no edges. */
+static int color_planes_shrunk(const color_planes *full, color_planes *small)
+{
+    const int longer = full->w > full->h ? full->w : full->h;
+    double s = LARGEST_SIZE / sqrt((double)full->w * full->h);
+    double frac = floor(longer * s / PAD_MULTIPLE) * PAD_MULTIPLE / longer;
+    if (frac >= 1.0)
+        return 0;
+    const int sw = (int)floor(full->w * frac), sh = (int)floor(full->h * frac);
+    if (!planes_alloc(small, sw, sh))
+        return -1;
+    const long n = (long)sw * sh;
+    neural_resize_area(full->rgb, 3, full->h, full->w, sh, sw, small->rgb);
+    neural_resize_area(full->context, 1, full->h, full->w, sh, sw, small->context);
+    neural_resize_area(full->mask, 1, full->h, full->w, sh, sw, small->mask);
+    for (long i = 0; i < n; i++) {
+        small->mask[i] = small->mask[i] > 0.0f;
+        small->context[i] = small->context[i] == 1.0f && !small->mask[i];
+        for (int ch = 0; ch < 3; ch++)
+            small->rgb[ch * n + i] *= small->context[i];
+    }
+    return 1;
+}
+
+/* Runs the colour net on p: C = out * mask + rgb (3 planes of p's size). */
+static int color_on_planes(p3d_ctx *ctx, p3d_net *net, const color_planes *p, int gray, float *c)
+{
+    const long n = (long)p->w * p->h;
+    padded in, out = {0};
+    uint8_t *m8 = malloc(3 * n);
+    if (!m8 || padded_alloc(ctx, &in, 6, p->h, p->w)) {
+        free(m8);
+        return p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory");
+    }
+    uint8_t *c8 = m8 + n, *closed = c8 + n;
+    for (long i = 0; i < n; i++) {
+        m8[i] = p->mask[i] != 0.0f;
+        c8[i] = p->context[i] != 0.0f;
+    }
+    neural_close_mask(m8, c8, p->w, p->h, closed);
+    for (int y = 0; y < p->h; y++)
+        for (int x = 0; x < p->w; x++) {
+            long i = (long)y * p->w + x;
+            for (int ch = 0; ch < 3; ch++)
+                *at(&in, ch, x, y) = p->rgb[ch * n + i];
+            *at(&in, 3, x, y) = p->edge[i];
+            *at(&in, 4, x, y) = p->context[i];
+            *at(&in, 5, x, y) = closed[i];
+        }
+    if (run_net(ctx, net, &in, &out) == P3D_OK)
+        for (int y = 0; y < p->h; y++)
+            for (int x = 0; x < p->w; x++) {
+                long i = (long)y * p->w + x;
+                float v[3], mean = 0.0f;
+                for (int ch = 0; ch < 3; ch++)
+                    mean += (v[ch] = *at(&out, ch, x, y)) / 3.0f;
+                for (int ch = 0; ch < 3; ch++)
+                    c[ch * n + i] = (gray ? mean : v[ch]) * p->mask[i] + p->rgb[ch * n + i];
+            }
+    free(m8);
+    free(in.data);
+    free(out.data);
+    return ctx->status;
+}
+
+/* 6.4: [R, G, B, edge_out, context, closed mask], at most ~512x512 pixels. */
+static int neural_color(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
+{
+    neural_state *s = state;
+    const int w = job->width, h = job->height;
+    const long n = (long)w * h;
+    color_planes full = {0}, small = {0};
+    float *c = NULL, *c_small = NULL;
+    if (!planes_alloc(&full, w, h) || !(c = malloc(3 * n * sizeof(float))))
+        goto nomem;
+    for (long i = 0; i < n; i++) {
+        full.mask[i] = job->mask[i] != 0;
+        full.context[i] = job->context[i] && !job->mask[i];
+        full.edge[i] = job->edge_out[i] != 0;
+        for (int ch = 0; ch < 3; ch++)
+            full.rgb[ch * n + i] = full.context[i] * job->rgb[3 * i + ch] / 255.0f;
+    }
+    int shrunk = color_planes_shrunk(&full, &small);
+    if (shrunk < 0)
+        goto nomem;
+    if (!shrunk) {
+        if (color_on_planes(ctx, s->color, &full, job->gray, c))
+            goto done;
+    } else {
+        if (!(c_small = malloc((size_t)3 * small.w * small.h * sizeof(float))))
+            goto nomem;
+        if (color_on_planes(ctx, s->color, &small, job->gray, c_small))
+            goto done;
+        neural_resize_bicubic(c_small, 3, small.h, small.w, h, w, c);
+        for (long i = 0; i < n; i++)
+            for (int ch = 0; ch < 3; ch++)
+                c[ch * n + i] = c[ch * n + i] * full.mask[i] + full.rgb[ch * n + i];
+    }
+    for (long i = 0; i < n; i++)
+        for (int ch = 0; ch < 3; ch++) {
+            float v = job->mask[i] ? c[ch * n + i] : full.rgb[ch * n + i];
+            v = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+            job->rgb_out[3 * i + ch] = (uint8_t)(v * 255.0f);
+        }
+    goto done;
+nomem:
+    p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory");
+done:
+    free(full.rgb);
+    free(small.rgb);
+    free(c);
+    free(c_small);
+    return ctx->status;
+}
+
+static void neural_destroy(void *state)
+{
+    neural_state *s = state;
+    if (!s)
+        return;
+    p3d_net_free(s->edge);
+    p3d_net_free(s->depth);
+    p3d_net_free(s->color);
+    free(s);
+}
+
+int p3d_inpaint_neural_create(p3d_ctx *ctx, const char *edge_weights, const char *depth_weights,
+                              const char *color_weights, p3d_inpaint_backend *out)
+{
+    neural_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory");
+    if (p3d_net_load(ctx, P3D_NET_EDGE, edge_weights, &s->edge) ||
+        p3d_net_load(ctx, P3D_NET_DEPTH, depth_weights, &s->depth) ||
+        p3d_net_load(ctx, P3D_NET_COLOR, color_weights, &s->color)) {
+        neural_destroy(s);
+        return ctx->status;
+    }
+    *out = (p3d_inpaint_backend){"neural", s, neural_edges, neural_depth, neural_color, neural_destroy};
+    return P3D_OK;
+}
