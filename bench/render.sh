@@ -24,10 +24,10 @@ echo "mean_loc_depth $MLD"
 
 echo "== speed: 4 default videos, 240 frames each, $THREADS threads"
 /usr/bin/time -f "wall %e s, cpu %U s user + %S s sys" \
-  "$BIN" render "$W/moon.ply" --out "$W/speed" --center-depth "$MLD" --threads "$THREADS" --stats --quiet
+  "$BIN" render "$W/moon.ply" -o "$W/speed" --center-depth "$MLD" --threads "$THREADS" --stats --quiet
 
 echo "== parity with the reference's videos (241 frames)"
-"$BIN" render "$W/moon.ply" --out "$W/par" --video zoom-in,dolly-zoom-in --frames 241 \
+"$BIN" render "$W/moon.ply" -o "$W/par" --video zoom-in,dolly-zoom-in --frames 241 \
   --center-depth "$MLD" --threads "$THREADS" --quiet
 # circle/swing with the shifts the shipped videos were made with
 for v in circle swing; do
@@ -35,7 +35,7 @@ for v in circle swing; do
   [ $v = swing ] && ys=0
   awk -v ys=$ys 'BEGIN { pi = atan2(0, -1); for (k = 0; k < 241; k++) { th = -2 + k * (4 / 241);
        printf "%.17g %.17g %.17g\n", cos(th * pi) * -0.02, sin(th * pi) * ys, cos(th * pi / 2) * -0.07 } }' >"$W/$v.txt"
-  "$BIN" render "$W/moon.ply" --out "$W/par" --path "$W/$v.txt" --threads "$THREADS" --quiet
+  "$BIN" render "$W/moon.ply" -o "$W/par" --path "$W/$v.txt" --threads "$THREADS" --quiet
   mv "$W/par/moon_path.mp4" "$W/par/moon_$v.mp4"
 done
 for v in zoom-in dolly-zoom-in circle swing; do
@@ -46,6 +46,6 @@ if /usr/bin/python3 -c "import cv2" 2>/dev/null; then
   echo "-- zoom-in from a single-layer mesh without inpainting"
   mkdir -p "$W/single"
   /usr/bin/python3 "$HERE/moon_mesh.py" "$DATA" "$W/single/moon.ply" >/dev/null
-  "$BIN" render "$W/single/moon.ply" --out "$W/single" --video zoom-in --frames 241 --threads "$THREADS" --quiet
+  "$BIN" render "$W/single/moon.ply" -o "$W/single" --video zoom-in --frames 241 --threads "$THREADS" --quiet
   "$TOOLS/tool_video_psnr" "$W/single/moon_zoom-in.mp4" "$DATA/moon/moon_zoom-in.mp4" | tail -1
 fi

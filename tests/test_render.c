@@ -376,6 +376,37 @@ static void test_select(p3d_ctx *ctx)
     p3d_clear_error(ctx);
 }
 
+static void test_options_set(p3d_ctx *ctx)
+{
+    /* The reference's argument.yml keys, lists in YAML or plain form. */
+    p3d_render_options o;
+    p3d_render_options_default(&o);
+    CHECK_INT(p3d_render_options_set(ctx, &o, "fps", "25"), P3D_OK);
+    CHECK_INT(p3d_render_options_set(ctx, &o, "num_frames", "100"), P3D_OK);
+    CHECK_INT(p3d_render_options_set(ctx, &o, "video_postfix", "['a', 'b']"), P3D_OK);
+    CHECK_INT(p3d_render_options_set(ctx, &o, "traj_types", "[circle, straight-line]"), P3D_OK);
+    CHECK_INT(p3d_render_options_set(ctx, &o, "x_shift_range", "[-0.02, 0.01]"), P3D_OK);
+    CHECK_INT(p3d_render_options_set(ctx, &o, "z_shift_range", "-0.07,0.03"), P3D_OK);
+    CHECK_INT(p3d_render_options_set(ctx, &o, "crop_border", "[0.1, 0, 0.2, 0]"), P3D_OK);
+    CHECK_INT(p3d_render_options_set(ctx, &o, "anti_flickering", "False"), P3D_OK);
+    CHECK(o.fps == 25 && o.num_frames == 100 && o.nvideos == 2 && o.supersample == 1);
+    CHECK(strcmp(o.videos[1].name, "b") == 0 && o.videos[0].type == P3D_TRAJ_CIRCLE);
+    CHECK(o.videos[1].type == P3D_TRAJ_STRAIGHT_LINE);
+    CHECK(o.videos[0].shift[0] == -0.02 && o.videos[1].shift[2] == 0.03);
+    CHECK(o.crop_border[2] == 0.2);
+    CHECK_INT(p3d_render_options_set(ctx, &o, "traj_types", "[spiral]"), P3D_E_USAGE);
+    p3d_clear_error(ctx);
+    CHECK_INT(p3d_render_options_set(ctx, &o, "fps", "0"), P3D_E_USAGE);
+    p3d_clear_error(ctx);
+    CHECK_INT(p3d_render_options_set(ctx, &o, "crop_border", "[0.1, 0.1]"), P3D_E_USAGE);
+    p3d_clear_error(ctx);
+    CHECK_INT(p3d_render_options_set(ctx, &o, "video_postfix", "[../x]"), P3D_E_USAGE);
+    p3d_clear_error(ctx);
+    CHECK_INT(p3d_render_options_set(ctx, &o, "gpu_ids", "0"), P3D_E_USAGE);
+    CHECK(strstr(p3d_errmsg(ctx), "unknown video option 'gpu_ids'") != NULL);
+    p3d_clear_error(ctx);
+}
+
 static void test_center_depth(void)
 {
     /* A plane at Z = 2 with one nearer original vertex off-centre: the
@@ -403,6 +434,7 @@ int main(void)
     test_trajectories();
     test_path_file(&ctx);
     test_select(&ctx);
+    test_options_set(&ctx);
     test_center_depth();
     return tl_finish();
 }

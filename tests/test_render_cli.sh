@@ -33,7 +33,7 @@ end_header
 3 4 5 6
 PLY
 
-expect_exit 0 "$P3D_BIN" render "$T/tiny.ply" --out "$T/res" --frames 4 --format png --glb --quiet
+expect_exit 0 "$P3D_BIN" render "$T/tiny.ply" -o "$T/res" --frames 4 --format png --glb --quiet
 [ "$(ls "$T/res"/tiny_zoom-in/*.png | wc -l)" -eq 4 ] && ok || bad "expected 4 png frames"
 [ -f "$T/res/tiny_swing/frame_00003.png" ] && ok || bad "swing frames missing"
 ls "$T/res" | grep -q tmp && bad "temporary files left" || ok
@@ -82,13 +82,25 @@ expect_out "provenance 4 \(synthesised at an edge\): 3 vertices"
 expect_exit 1 "$P3D_BIN" info "$T/quad.ply"
 expect_err "quad.ply: face 0 has 4 vertices"
 
+# argument.yml keys through --set: 2 videos of 3 frames at 10 fps, names from video_postfix.
+expect_exit 0 "$P3D_BIN" render "$T/tiny.ply" -o "$T/set" --format png --quiet \
+  --set "video_postfix=[left, up]" --set "traj_types=[straight-line, straight-line]" \
+  --set "x_shift_range=[0.1, 0]" --set "y_shift_range=[0, 0.1]" --set "z_shift_range=[0, 0]" \
+  --set num_frames=3
+[ "$(ls "$T/set")" = "$(printf 'tiny_left\ntiny_up')" ] && ok || bad "videos from --set: $(ls "$T/set")"
+[ "$(ls "$T/set/tiny_up" | wc -l)" -eq 3 ] && ok || bad "3 frames expected"
+expect_exit 2 "$P3D_BIN" render "$T/tiny.ply" --set fps
+expect_err "--set: 'fps' is not KEY=VALUE"
+expect_exit 2 "$P3D_BIN" render "$T/tiny.ply" --set traj_types=[zigzag]
+expect_err "traj_types: 'zigzag' is not"
+
 # Custom path, mp4 default.
 printf '0 0 0\n0.01 0 0 50\n' >"$T/path.txt"
-expect_exit 0 "$P3D_BIN" render "$T/tiny.ply" --out "$T/res" --path "$T/path.txt" --quiet
+expect_exit 0 "$P3D_BIN" render "$T/tiny.ply" -o "$T/res" --path "$T/path.txt" --quiet
 [ -s "$T/res/tiny_path.mp4" ] && ok || bad "path video missing"
 
 # Bad input: one line naming the file, exit 1, nothing written.
-expect_exit 1 "$P3D_BIN" render "$T/quad.ply" --out "$T/bad"
+expect_exit 1 "$P3D_BIN" render "$T/quad.ply" -o "$T/bad"
 expect_err "quad.ply: face 0 has 4 vertices"
 [ ! -e "$T/bad" ] || [ -z "$(ls "$T/bad")" ] && ok || bad "output left after bad input"
 expect_exit 1 "$P3D_BIN" render "$T/missing.ply"

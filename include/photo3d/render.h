@@ -73,6 +73,13 @@ typedef struct p3d_render_options {
 } p3d_render_options;
 
 void p3d_render_options_default(p3d_render_options *opt);
+/* Sets one option from text with the reference's argument.yml names: fps,
+ * num_frames, x_shift_range, y_shift_range, z_shift_range, traj_types,
+ * video_postfix (parallel lists "[a, b]" or "a,b": each sets the first n
+ * videos and makes n the video count), crop_border, anti_flickering.
+ * P3D_E_USAGE for unknown keys and bad values. */
+int p3d_render_options_set(p3d_ctx *ctx, p3d_render_options *opt, const char *key,
+                           const char *value);
 /* Selects default videos by name ("zoom-in,circle"); P3D_E_USAGE for unknown names. */
 int p3d_render_options_select(p3d_ctx *ctx, p3d_render_options *opt, const char *names);
 const char *p3d_video_format_ext(p3d_video_format f);

@@ -14,6 +14,8 @@ static const cli_opt render_opts[] = {
     CLI_VIDEO_OPTS,
     {"path", "FILE", "custom camera path: one pose per line, \"tx ty tz [fov_degrees]\"", 0},
     {"center-depth", "D", "depth at the image centre for the dolly zoom (default: from the mesh)", 0},
+    {"set", "KEY=VALUE", "an argument.yml video key: fps, num_frames, x/y/z_shift_range, traj_types, "
+                         "video_postfix, crop_border, anti_flickering (lists as [a,b,...])", 1},
     {"stats", NULL, "print render and encode timing", 0},
     {0},
 };
@@ -57,6 +59,17 @@ int cmd_render(int argc, char **argv)
     }
     if (videos && p3d_render_options_select(&ctx, &opt, videos))
         return cli_fail("render", &ctx);
+    for (int i = 0; i < cli_count(&a, "set"); i++) {
+        const char *kv = cli_get_nth(&a, "set", i), *eq = strchr(kv, '=');
+        char key[64];
+        if (!eq || eq == kv || eq - kv >= (long)sizeof key) {
+            cli_error("render", "--set: '%s' is not KEY=VALUE", kv);
+            return 2;
+        }
+        snprintf(key, sizeof key, "%.*s", (int)(eq - kv), kv);
+        if (p3d_render_options_set(&ctx, &opt, key, eq + 1))
+            return cli_fail("render", &ctx);
+    }
 
     char dir[4096], stem[1024];
     split_mesh_path(a.pos[0], dir, sizeof dir, stem, sizeof stem);

@@ -13,55 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-static const p3d_video_spec default_videos[] = {
-    {"dolly-zoom-in", P3D_TRAJ_DOUBLE_STRAIGHT_LINE, {0.00, 0.00, -0.05}},
-    {"zoom-in", P3D_TRAJ_DOUBLE_STRAIGHT_LINE, {0.00, 0.00, -0.05}},
-    {"circle", P3D_TRAJ_CIRCLE, {-0.015, -0.015, -0.05}},
-    {"swing", P3D_TRAJ_CIRCLE, {-0.015, -0.00, -0.05}},
-};
-#define NDEFAULT ((int)(sizeof default_videos / sizeof *default_videos))
-
-void p3d_render_options_default(p3d_render_options *opt)
-{
-    memset(opt, 0, sizeof *opt);
-    opt->nvideos = NDEFAULT;
-    memcpy(opt->videos, default_videos, sizeof default_videos);
-    opt->num_frames = 240;
-    opt->fps = 40;
-    opt->supersample = 3;
-    const double crop[4] = {0.03, 0.03, 0.05, 0.03};
-    memcpy(opt->crop_border, crop, sizeof crop);
-    opt->format = P3D_VIDEO_MP4;
-    opt->crf = 18;
-}
-
-int p3d_render_options_select(p3d_ctx *ctx, p3d_render_options *opt, const char *names)
-{
-    char list[512];
-    snprintf(list, sizeof list, "%s", names);
-    opt->nvideos = 0;
-    for (char *save = NULL, *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-        int k = 0;
-        while (k < NDEFAULT && strcmp(default_videos[k].name, name) != 0)
-            k++;
-        if (k == NDEFAULT)
-            return p3d_fail(ctx, P3D_E_USAGE,
-                            "unknown video '%s' (dolly-zoom-in, zoom-in, circle, swing)", name);
-        if (opt->nvideos == P3D_MAX_VIDEOS)
-            return p3d_fail(ctx, P3D_E_USAGE, "more than %d videos", P3D_MAX_VIDEOS);
-        opt->videos[opt->nvideos++] = default_videos[k];
-    }
-    if (opt->nvideos == 0)
-        return p3d_fail(ctx, P3D_E_USAGE, "no video selected");
-    return P3D_OK;
-}
-
-const char *p3d_video_format_ext(p3d_video_format f)
-{
-    static const char *const ext[] = {"mp4", "webm", "gif", "png"};
-    return ext[f];
-}
-
 double p3d_mesh_center_depth(const p3d_mesh *m)
 {
     /* the centre pixel (H//2, W//2) of the working image: its ray through

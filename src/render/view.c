@@ -45,8 +45,9 @@ int p3d_render_view(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_camera *cam,
     raster_canvas cv;
     const double origin[3] = {0, 0, 0};
     int rc = raster_canvas_alloc(ctx, &cv, size);
+    raster_rect shown = {0, 0, cam->width, cam->height}; /* the rest of the square is not read */
     if (!rc)
-        rc = raster_draw(ctx, &sheared, origin, VIEW_FOV, NULL, &cv);
+        rc = raster_draw(ctx, &sheared, origin, VIEW_FOV, &shown, &cv);
     free(sheared.xyz);
     if (!rc)
         rc = p3d_image_alloc(ctx, rgb, cam->width, cam->height, 3);
