@@ -5,6 +5,7 @@
 #include "photo3d/core.h"
 #include "photo3d/io.h"
 #include "photo3d/mesh.h"
+#include "photo3d/midas.h"
 #include "photo3d/models.h"
 #include "photo3d/pipeline.h"
 #include "photo3d/render.h"

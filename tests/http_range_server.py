@@ -5,7 +5,7 @@ on demand:
   /files/NAME    ROOT/files/NAME, honouring "Range: bytes=N-"
   /norange/NAME  ROOT/files/NAME, always the whole file with 200
   /stall/NAME    ROOT/files/NAME, but stops sending half-way and hangs
-  /wrong/NAME, /long/NAME  whatever ROOT/wrong, ROOT/long hold
+  /wrong/NAME, /long/NAME, /short/NAME  whatever ROOT/wrong, ROOT/long, ROOT/short hold
   --cut-once files/NAME:BYTES  the first response for that path closes the
                  connection after BYTES body bytes (Content-Length is the full size)
 Test helper only; photo3d never runs Python."""
@@ -43,7 +43,7 @@ def main():
                         self.headers.get("Range", "-"), status))
 
         def do_GET(self):
-            m = re.fullmatch(r"/(files|norange|stall|wrong|long)/([A-Za-z0-9._-]+)", self.path)
+            m = re.fullmatch(r"/(files|norange|stall|wrong|long|short)/([A-Za-z0-9._-]+)", self.path)
             source_dir = {"norange": "files", "stall": "files"}.get(m.group(1), m.group(1)) if m else None
             path = os.path.join(args.root, source_dir, m.group(2)) if m else None
             if not path or not os.path.isfile(path):

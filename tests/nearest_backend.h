@@ -1,6 +1,8 @@
 /* A trivial inpainting backend for tests only: every mask pixel copies the
  * depth and colour of its nearest context pixel (4-connected BFS over the
- * crop; pixels no context reaches get depth 0 and black). */
+ * crop; pixels no context reaches get depth 0 and black); its edges are the
+ * input edges plus the mask pixels whose nearest context pixel's depth
+ * differs from a 4-neighbour's (where the copied depth will jump). */
 #ifndef P3D_TEST_NEAREST_BACKEND_H
 #define P3D_TEST_NEAREST_BACKEND_H
 
@@ -8,13 +10,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-static int nearest_edges(p3d_ctx *ctx, void *state, p3d_inpaint_job *j)
-{
-    (void)ctx, (void)state;
-    memcpy(j->edge_out, j->edge, (size_t)j->width * j->height);
-    return P3D_OK;
-}
 
 static int nearest_fill(p3d_ctx *ctx, p3d_inpaint_job *j, int want_depth)
 {
@@ -54,6 +49,30 @@ static int nearest_fill(p3d_ctx *ctx, p3d_inpaint_job *j, int want_depth)
     }
     free(src), free(queue);
     return P3D_OK;
+}
+
+static int nearest_edges(p3d_ctx *ctx, void *state, p3d_inpaint_job *j)
+{
+    (void)state;
+    size_t n = (size_t)j->width * j->height;
+    float *saved = j->depth_out, *d = malloc(n * sizeof *d);
+    if (!d)
+        return p3d_fail(ctx, P3D_E_NOMEM, "test backend: out of memory");
+    j->depth_out = d;
+    int rc = nearest_fill(ctx, j, 1);
+    j->depth_out = saved;
+    memcpy(j->edge_out, j->edge, n);
+    for (int y = 0; y < j->height && !rc; y++)
+        for (int x = 0; x < j->width; x++) {
+            size_t i = (size_t)y * j->width + x;
+            if (!j->mask[i])
+                continue;
+            if ((x + 1 < j->width && j->mask[i + 1] && d[i + 1] != d[i]) ||
+                (y + 1 < j->height && j->mask[i + j->width] && d[i + j->width] != d[i]))
+                j->edge_out[i] = 1;
+        }
+    free(d);
+    return rc;
 }
 
 static int nearest_depth(p3d_ctx *ctx, void *state, p3d_inpaint_job *j)

@@ -8,6 +8,8 @@
 #include "inpaint_fixture.h"
 #include "testlib.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* A crop of random texture (fixed LCG) with a random-ish blob hole and a
@@ -134,6 +136,54 @@ static void test_thin_context(p3d_ctx *ctx, const p3d_inpaint_backend *b)
     fixture_free(&f);
 }
 
+/* Random small jobs (sizes 1..40, random context/mask/edge/depth, gray or
+ * not): every backend returns P3D_OK and the invariants hold: context passed
+ * through, mask depth positive and within the context's depth range (or the
+ * fallback without context), gray output R == G == B, edge_out covers edge. */
+static void test_random_jobs(p3d_ctx *ctx, const p3d_inpaint_backend *b)
+{
+    uint32_t s = 2024;
+    int ok = 1;
+    for (int trial = 0; trial < 150 && ok; trial++) {
+        s = s * 1664525u + 1013904223u;
+        int w = 1 + (int)(s >> 8) % 40, h = 1 + (int)(s >> 16) % 40, gray = trial % 3 == 0;
+        fixture f;
+        fixture_alloc(&f, w, h);
+        f.job.gray = gray;
+        float lo = 1e9f, hi = 0;
+        for (int i = 0; i < w * h; i++) {
+            s = s * 1664525u + 1013904223u;
+            int kind = (int)(s >> 24) % 4; /* 0 neither, 1 context, 2-3 mask */
+            uint8_t v = (uint8_t)(s >> 12);
+            const uint8_t rgb[3] = {v, gray ? v : (uint8_t)(s >> 4), gray ? v : (uint8_t)s};
+            if (kind == 1) {
+                fixture_set_context(&f, i % w, i / w, 1.0f + (float)(s % 1000) / 100, rgb);
+                lo = fminf(lo, f.depth[i]);
+                hi = fmaxf(hi, f.depth[i]);
+                f.edge[i] = (s >> 20) % 5 == 0;
+            } else if (kind >= 2) {
+                fixture_set_mask(&f, i % w, i / w);
+            }
+        }
+        ok &= fixture_run(ctx, b, &f) == P3D_OK;
+        for (int i = 0; i < w * h; i++) {
+            const uint8_t *o = &f.rgb_out[i * 3];
+            if (f.context[i])
+                ok &= memcmp(o, &f.rgb[i * 3], 3) == 0 && f.depth_out[i] == f.depth[i];
+            if (f.mask[i])
+                ok &= lo <= hi ? f.depth_out[i] >= lo && f.depth_out[i] <= hi
+                               : f.depth_out[i] == INPAINT_FALLBACK_DEPTH;
+            if (gray)
+                ok &= o[0] == o[1] && o[1] == o[2];
+            ok &= !f.edge[i] || f.edge_out[i];
+        }
+        if (!ok)
+            fprintf(stderr, "random job %d (%dx%d, %s) broke an invariant\n", trial, w, h, b->name);
+        fixture_free(&f);
+    }
+    CHECK(ok);
+}
+
 int main(void)
 {
     p3d_ctx ctx;
@@ -149,6 +199,7 @@ int main(void)
         test_all_mask(&ctx, b, 37, 23);
         test_tiny(&ctx, b);
         test_thin_context(&ctx, b);
+        test_random_jobs(&ctx, b);
         CHECK_INT(ctx.status, P3D_OK);
         b->destroy(b->state);
     }

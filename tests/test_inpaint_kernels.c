@@ -1,10 +1,12 @@
-/* The AVX2 patch SSD kernels (plain and masked) against their scalar
- * references (src/inpaint/patch_ssd.c), on random patches of every row width
- * up to the limit, with and without an early-termination bound. */
-#include "inpaint/patch_ssd.h"
+/* The AVX2 patch kernels against their scalar references
+ * (src/inpaint/patch_kernels.c): SSD (plain and masked) on random patches of
+ * every row width up to the limit, with and without an early-termination
+ * bound; weighted row accumulation. */
+#include "inpaint/patch_kernels.h"
 #include "testlib.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int main(void)
 {
@@ -48,5 +50,23 @@ int main(void)
     uint8_t mask[2 * 3 + PATCH_SSD_PADDING] = {0, 0xFF, 0xFF, 0, 0xFF, 0xFF};
     CHECK_INT(patch_ssd_masked(p, q, mask, 3, 2, 3, 0, INT32_MAX), 8);
     CHECK_INT(patch_ssd_masked_scalar(p, q, mask, 3, 2, 3, 0, INT32_MAX), 8);
+
+    /* Accumulation: identical floats from both, for every length up to 40. */
+    static float sum_ref[STRIDE], sum_fast[STRIDE];
+    int same = 1;
+    for (int n = 0; n <= STRIDE; n++) {
+        for (int j = 0; j < STRIDE; j++)
+            sum_ref[j] = sum_fast[j] = 0.5f * j;
+        patch_accumulate_scalar(sum_ref, a, n, 0.37f);
+        patch_accumulate(sum_fast, a, n, 0.37f);
+        same &= memcmp(sum_ref, sum_fast, sizeof sum_ref) == 0;
+    }
+    CHECK(same);
+    float acc[3] = {1, 2, 3};
+    const uint8_t px[3] = {10, 0, 255};
+    patch_accumulate(acc, px, 2, 0.5f); /* 1 + 5, 2 + 0, untouched */
+    CHECK_NEAR(acc[0], 6, 0);
+    CHECK_NEAR(acc[1], 2, 0);
+    CHECK_NEAR(acc[2], 3, 0);
     return tl_finish();
 }

@@ -8,7 +8,7 @@ PY=/usr/bin/python3
 SRC=$(cd "$(dirname "$0")" && pwd)
 
 SRV=$T/srv
-mkdir -p "$SRV/files" "$SRV/wrong" "$SRV/long"
+mkdir -p "$SRV/files" "$SRV/wrong" "$SRV/long" "$SRV/short"
 head -c 3000 /dev/urandom >"$SRV/files/edge-model.pth"
 head -c 5000 /dev/urandom >"$SRV/files/depth-model.pth"
 head -c 7001 /dev/urandom >"$SRV/files/color-model.pth"
@@ -18,6 +18,7 @@ for f in "$SRV"/files/*; do
   echo "$n $(stat -c %s "$f") $(sha256sum "$f" | cut -d' ' -f1)" >>"$T/manifest"
   head -c "$(stat -c %s "$f")" /dev/urandom >"$SRV/wrong/$n"   # right size, wrong sum
   cat "$f" "$f" >"$SRV/long/$n"                               # too long
+  head -c 1000 "$f" >"$SRV/short/$n"                          # complete response, too short
 done
 
 "$PY" "$SRC/http_range_server.py" --root "$SRV" --port-file "$T/port" --log "$T/log" \
@@ -64,6 +65,11 @@ absent "$D/edge-model.pth" "$D/edge-model.pth.part"
 # A server sending more than the file's size is cut off; nothing left behind.
 expect_exit 1 F --base-url "$URL/long" edge-model.pth
 expect_err "more bytes than the file should have"
+absent "$D/edge-model.pth" "$D/edge-model.pth.part"
+
+# A complete response that is too short is a wrong file, not a prefix: removed.
+expect_exit 1 F --base-url "$URL/short" edge-model.pth
+expect_err "the server's file has 1000 bytes, expected 3000"
 absent "$D/edge-model.pth" "$D/edge-model.pth.part"
 
 # An interrupted download keeps its .part (65536 bytes) ...
@@ -122,6 +128,17 @@ start=$(date +%s)
 expect_exit 1 P fetch --timeout 1 --base-url "$URL/stall" model.pt
 expect_err "model.pt not installed \(150000 bytes kept"
 if [ $(($(date +%s) - start)) -lt 15 ]; then ok; else bad "stalled fetch took too long"; fi
+
+# A second fetch into the same .part (locked by the first) is refused; the file is kept.
+"$PY" -c 'import fcntl, sys, time
+f = open(sys.argv[1], "ab"); fcntl.lockf(f, fcntl.LOCK_EX); open(sys.argv[2], "w").close(); time.sleep(20)' \
+  "$D/model.pt.part" "$T/locked" &
+LOCKER=$!
+for _ in $(seq 100); do [ -e "$T/locked" ] && break; sleep 0.1; done
+expect_exit 1 F --base-url "$URL/files" model.pt
+expect_err "model.pt.part: another fetch is writing this file"
+kill $LOCKER 2>/dev/null; wait $LOCKER 2>/dev/null
+if [ "$(stat -c %s "$D/model.pt.part")" = 150000 ]; then ok; else bad "locked .part changed"; fi
 
 # --from DIR: copies verified files; a wrong one is refused with nothing installed.
 export PHOTO3D_MODELS=$T/models2

@@ -147,6 +147,13 @@ int main(void)
         free(img.data), free(dep.data);
     }
 
+    /* The canvas (image and band) is checked against the pixel limit. */
+    fixture_scene(&img, &dep, 8, 8, 2.0f, 2.0f, 0, 0, 0, 0);
+    p3d_ctx_init(&ctx);
+    ctx.max_pixels = 8 * 8 + 10;
+    CHECK_INT(p3d_photo3d_build(&ctx, &img, &dep, 8, 8, &o, &nearest_backend, &m, NULL), P3D_E_LIMIT);
+    free(img.data), free(dep.data);
+
     /* Mismatched sizes are a usage error. */
     fixture_scene(&img, &dep, 8, 8, 2.0f, 2.0f, 0, 0, 0, 0);
     dep.width = 4, dep.height = 16;

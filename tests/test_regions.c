@@ -21,6 +21,45 @@ static int dist_to_square(int x, int y)
     return dx + dy;
 }
 
+/* The same square with a 2x2 object C at depth 0.5 in front of it at
+ * columns/rows 17..18. C is torn off the square, so its 3 pixels at inward
+ * distance 3 are no longer mask (125 of 128). The mask reaches the square's
+ * nodes next to C at ring 2; C lies in front of them, so C's pixels become
+ * untouchable (without that rule they would stay unlabelled). */
+static void test_untouchable(p3d_ctx *ctx)
+{
+    p3d_image img;
+    p3d_map dep;
+    fixture_scene(&img, &dep, W, W, 4.0f, 1.0f, S0, S0, S1, S1);
+    for (int y = 17; y < 19; y++)
+        for (int x = 17; x < 19; x++)
+            dep.data[y * W + x] = 0.5f;
+    ldi l;
+    CHECK_INT(ldi_create(ctx, &l, &img, &dep, 0), P3D_OK);
+    ldi_tear_links(&l, 0.04);
+    uint8_t *cls = malloc(l.n + 1);
+    ldi_edges edges;
+    ldi_classify_discontinuities(&l, 1, cls);
+    CHECK_INT(ldi_group_edges(ctx, &l, cls, 0.04, &edges), P3D_OK);
+    int fg = l.edge[fixture_front(&l, S0, S0)];
+    region_params p = {0, 3, 8, 2};
+    region_ws ws;
+    CHECK_INT(region_ws_init(ctx, &ws, &l), P3D_OK);
+    region_build(&l, &edges, fg, &p, &ws);
+    long mask = 0;
+    for (int i = 0; i < W * W; i++)
+        mask += ws.label[i] == REGION_MASK;
+    CHECK_INT(mask, 125);
+    for (int y = 17; y < 19; y++)
+        for (int x = 17; x < 19; x++)
+            CHECK_INT(ws.label[y * W + x], REGION_UNTOUCHABLE);
+    region_ws_free(&ws);
+    ldi_edges_free(&edges);
+    free(cls);
+    ldi_free(&l);
+    free(img.data), free(dep.data);
+}
+
 int main(void)
 {
     p3d_ctx ctx;
@@ -110,5 +149,6 @@ int main(void)
     free(cls);
     ldi_free(&l);
     free(img.data), free(dep.data);
+    test_untouchable(&ctx);
     return tl_finish();
 }

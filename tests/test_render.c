@@ -95,8 +95,8 @@ static void test_coverage_and_zorder(p3d_ctx *ctx)
     CHECK(c[0] == 128 && c[1] == 128 && c[2] == 128);
     px(&cv, 30, 30, c);
     CHECK(c[0] == 128 && c[1] == 128 && c[2] == 128);
-    CHECK_NEAR(cv.inv_depth[20 * 40 + 20], 1.0, 1e-6);
-    CHECK_NEAR(cv.inv_depth[20 * 40 + 12], 0.5, 1e-6);
+    CHECK_NEAR(cv.inv_depth[20 * cv.zstride + 20], 1.0, 1e-6);
+    CHECK_NEAR(cv.inv_depth[20 * cv.zstride + 12], 0.5, 1e-6);
     CHECK_NEAR(cv.inv_depth[0], 0.0, 0);
 
     /* The same with 1 and 3 threads: identical pixels. */
@@ -137,7 +137,7 @@ static void test_perspective_colour(p3d_ctx *ctx)
     CHECK_NEAR(px(&cv, 30, 50, c)[0], 56, 1);
     CHECK_NEAR(px(&cv, 60, 50, c)[0], 194.5, 1);
     /* 1/z at u = 60: Z = 2 + 0.5316 */
-    CHECK_NEAR(cv.inv_depth[50 * 100 + 60], 1 / 2.5316, 1e-3);
+    CHECK_NEAR(cv.inv_depth[50 * cv.zstride + 60], 1 / 2.5316, 1e-3);
     raster_canvas_free(&cv);
 }
 

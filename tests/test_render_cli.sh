@@ -72,13 +72,22 @@ else
   echo "note: node or npm package gltf-validator unavailable; validator check skipped"
 fi
 
+# photo3d info describes meshes.
+printf 'ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_index\nend_header\n0 0 1\n1 0 1\n0 1 1\n4 0 1 2 0\n' >"$T/quad.ply"
+expect_exit 0 "$P3D_BIN" info "$T/tiny.ply"
+expect_out "tiny.ply: PLY mesh, 7 vertices, 3 faces"
+expect_out "photo: 16x12, hFov 53.1301 deg, vFov 41.1859 deg"
+expect_out "provenance 1 \(original\): 4 vertices"
+expect_out "provenance 4 \(synthesised at an edge\): 3 vertices"
+expect_exit 1 "$P3D_BIN" info "$T/quad.ply"
+expect_err "quad.ply: face 0 has 4 vertices"
+
 # Custom path, mp4 default.
 printf '0 0 0\n0.01 0 0 50\n' >"$T/path.txt"
 expect_exit 0 "$P3D_BIN" render "$T/tiny.ply" --out "$T/res" --path "$T/path.txt" --quiet
 [ -s "$T/res/tiny_path.mp4" ] && ok || bad "path video missing"
 
 # Bad input: one line naming the file, exit 1, nothing written.
-printf 'ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_index\nend_header\n0 0 1\n1 0 1\n0 1 1\n4 0 1 2 0\n' >"$T/quad.ply"
 expect_exit 1 "$P3D_BIN" render "$T/quad.ply" --out "$T/bad"
 expect_err "quad.ply: face 0 has 4 vertices"
 [ ! -e "$T/bad" ] || [ -z "$(ls "$T/bad")" ] && ok || bad "output left after bad input"

@@ -107,7 +107,13 @@ int main(void)
     CHECK_INT(p3d_render_options_select(&ctx, &opt, "zoom-in,circle"), P3D_OK);
 
     /* mp4: 64 px square -> 63 rows after the anchor crop -> 62 x 64 even */
+    p3d_render_stats stats;
+    opt.stats = &stats;
     CHECK_INT(p3d_render_videos(&ctx, &mesh, &opt, dir, "t", 2.0), P3D_OK);
+    CHECK_INT(stats.frames, 20);
+    CHECK(stats.render_seconds > 0 && stats.encode_seconds > 0);
+    if (avcodec_find_encoder_by_name("libx264"))
+        CHECK(strcmp(stats.encoder, "libx264") == 0);
     char path[400];
     probe p;
     snprintf(path, sizeof path, "%s/t_zoom-in.mp4", dir);
@@ -127,6 +133,7 @@ int main(void)
     opt.fps = 25;
     opt.format = P3D_VIDEO_WEBM;
     CHECK_INT(p3d_render_videos(&ctx, &mesh, &opt, dir, "w", 2.0), P3D_OK);
+    CHECK(strncmp(stats.encoder, "libvpx", 6) == 0);
     snprintf(path, sizeof path, "%s/w_circle.webm", dir);
     CHECK(probe_video(path, &p));
     CHECK_INT(p.frames, 10);

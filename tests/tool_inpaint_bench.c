@@ -5,7 +5,8 @@
  * the mean absolute colour error in the band against the photo for the
  * classical backend and the diffusion baseline; --png DIR writes the first
  * crops (input, both results, edges, depth) for looking at.
- * Usage: tool_inpaint_bench [--crops N] [--size S] [--photo FILE] [--png DIR]
+ * Usage: tool_inpaint_bench [--crops N] [--size S] [--hole F] [--photo FILE] [--png DIR]
+ * (F: band width as a fraction of S, default 0.3)
  * (run by bench/inpaint.sh, i.e. `make bench`). */
 #include "inpaint/baselines.h"
 #include "inpaint/classical.h"
@@ -67,10 +68,10 @@ typedef struct crop {
 } crop;
 
 /* Crop k: texture window at a pseudo-random place; columns left of a wavy
- * line at 45 % are context, up to a wavy line at 75 % mask, the rest
- * foreground. Depth: 3 above the middle row, 5 below, with the depth edge on
+ * line at 45 % are context, a band of about `hole` of the width (wavy when
+ * wide) is mask, the rest foreground. Depth: 3 above the middle row, 5 below, with the depth edge on
  * the middle row of the context. */
-static void make_crop(const texture *t, int s, int k, crop *c)
+static void make_crop(const texture *t, int s, double hole, int k, crop *c)
 {
     size_t n = (size_t)s * s;
     uint8_t *context = calloc(n, 1), *mask = calloc(n, 1), *edge = calloc(n, 1);
@@ -81,7 +82,7 @@ static void make_crop(const texture *t, int s, int k, crop *c)
     int oy = t->h > s ? (int)((k * 104729u) % (unsigned)(t->h - s)) : 0;
     for (int y = 0; y < s; y++) {
         double a = 0.45 * s + 0.04 * s * sin(y * 0.05 + k);
-        double b = 0.75 * s + 0.04 * s * sin(y * 0.07 + 2 * k);
+        double b = a + hole * s + (hole > 0.1 ? 0.04 * s * sin(y * 0.07 + 2 * k) : 0);
         for (int x = 0; x < s; x++) {
             size_t i = (size_t)y * s + x;
             const uint8_t *p = &t->rgb[3 * ((size_t)((oy + y) % t->h) * t->w + (ox + x) % t->w)];
@@ -177,10 +178,12 @@ static double now_ms(void)
 int main(int argc, char **argv)
 {
     int crops = 100, size = 256;
+    double hole = 0.3;
     const char *photo = NULL, *png_dir = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--crops")) crops = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--size")) size = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--hole")) hole = atof(argv[i + 1]);
         else if (!strcmp(argv[i], "--photo")) photo = argv[i + 1];
         else if (!strcmp(argv[i], "--png")) png_dir = argv[i + 1];
         else {
@@ -188,8 +191,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (crops < 1 || size < 8) {
-        fprintf(stderr, "tool_inpaint_bench: need --crops >= 1 and --size >= 8\n");
+    if (crops < 1 || size < 8 || hole <= 0 || hole > 0.5) {
+        fprintf(stderr, "tool_inpaint_bench: need --crops >= 1, --size >= 8, 0 < --hole <= 0.5\n");
         return 2;
     }
     p3d_ctx ctx;
@@ -204,10 +207,10 @@ int main(int argc, char **argv)
     p3d_inpaint_diffusion_create(&ctx, &backends[1]);
     for (int b = 0; b < 2; b++) {
         const p3d_inpaint_backend *be = &backends[b];
-        double ms[3] = {0}, err = 0, hole = 0, grad = 0, grad_truth = 0;
+        double ms[3] = {0}, err = 0, hole_pixels = 0, grad = 0, grad_truth = 0;
         for (int k = 0; k < crops; k++) {
             crop c;
-            make_crop(&tex, size, k, &c);
+            make_crop(&tex, size, hole, k, &c);
             double t0 = now_ms();
             int rc = be->edges(&ctx, be->state, &c.job);
             double t1 = now_ms();
@@ -226,7 +229,7 @@ int main(int argc, char **argv)
             grad += band_gradient(&c, c.job.rgb_out);
             grad_truth += band_gradient(&c, c.truth);
             for (long i = 0; i < (long)size * size; i++)
-                hole += c.job.mask[i];
+                hole_pixels += c.job.mask[i];
             if (png_dir && k < 3) {
                 if (b == 0) {
                     uint8_t *in = malloc((size_t)3 * size * size);
@@ -246,8 +249,8 @@ int main(int argc, char **argv)
         printf("inpaint %-9s %d crops %dx%d, hole %.0f%%: %.2f ms/crop, %.2f ms per 10k hole px "
                "(edges %.2f, depth %.2f, color %.2f ms/crop); band: colour error %.1f, "
                "texture energy %.2f of the truth's\n",
-               be->name, crops, size, size, 100.0 * hole / ((double)crops * size * size),
-               total / crops, 1e4 * total / hole, ms[0] / crops, ms[1] / crops, ms[2] / crops,
+               be->name, crops, size, size, 100.0 * hole_pixels / ((double)crops * size * size),
+               total / crops, 1e4 * total / hole_pixels, ms[0] / crops, ms[1] / crops, ms[2] / crops,
                err / crops, grad / grad_truth);
         be->destroy(be->state);
     }

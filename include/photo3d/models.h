@@ -73,10 +73,11 @@ typedef struct p3d_fetch_opts {
 /* Downloads spec's file into DIR/NAME.part (resuming a partial .part with a
  * Range request), verifies size and SHA-256, and renames it to DIR/NAME.
  * Locations are tried in order until one gives a verified file. What is left
- * on failure: a .part shorter than the expected size is a prefix of an
- * interrupted download and is kept so that the next fetch resumes it; a
- * .part of the full size with a wrong sum, or one that grew too long, is
- * removed. DIR/NAME is never touched unless the new file is verified. */
+ * on failure: the .part of an interrupted transfer (connection lost, stalled,
+ * refused) is kept so that the next fetch resumes it; a .part that cannot be
+ * a prefix of the right file is removed: one whose response ended normally
+ * but short, one that grew too long, one of the full size with a wrong sum.
+ * DIR/NAME is never touched unless the new file is verified. */
 int p3d_models_fetch(p3d_ctx *ctx, const p3d_fetch_opts *opts, const p3d_model_spec *spec);
 /* Installs SRC_DIR/NAME into dir: copied to a temporary file in dir,
  * verified, then renamed; nothing is installed when the copy is wrong. */

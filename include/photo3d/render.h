@@ -53,6 +53,7 @@ typedef struct p3d_render_stats {
     long frames;
     double render_seconds; /* rasterising and post-processing */
     double encode_seconds; /* colour conversion and encoding, in the encoder thread */
+    char encoder[32];      /* the libavcodec encoder used (libx264 unless it is missing) */
     double total_seconds;
 } p3d_render_stats;
 

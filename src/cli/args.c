@@ -29,7 +29,11 @@ static void print_opts(FILE *f, const cli_opt *o)
 {
     for (; o && o->name; o++) {
         char left[64];
-        snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        char alias[8] = "";
+        if (o->short_name)
+            snprintf(alias, sizeof alias, "-%c, ", o->short_name);
+        snprintf(left, sizeof left, "%s--%s%s%s", alias, o->name, o->arg ? " " : "",
+                 o->arg ? o->arg : "");
         fprintf(f, "  %-26s %s%s\n", left, o->help, o->repeat ? " (repeatable)" : "");
     }
 }
@@ -45,6 +49,14 @@ static const cli_opt *find_opt(const cli_opt *o, const char *name)
 {
     for (; o && o->name; o++)
         if (strcmp(o->name, name) == 0)
+            return o;
+    return NULL;
+}
+
+static const cli_opt *find_short(const cli_opt *o, char c)
+{
+    for (; o && o->name; o++)
+        if (o->short_name == c)
             return o;
     return NULL;
 }
@@ -81,21 +93,28 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a)
             only_pos = 1;
             continue;
         }
-        if (arg[1] != '-') {
-            cli_error(spec->command, "unknown option '%s' (options are spelled --name)", arg);
-            list_valid(spec);
-            return 2;
-        }
         char name[64];
-        const char *eq = strchr(arg + 2, '=');
-        size_t nlen = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
-        if (nlen >= sizeof name)
-            nlen = sizeof name - 1;
-        memcpy(name, arg + 2, nlen);
-        name[nlen] = 0;
-        const cli_opt *o = find_opt(spec->opts, name);
-        if (!o)
-            o = find_opt(common_opts, name);
+        const char *eq = NULL;
+        const cli_opt *o;
+        if (arg[1] != '-') {
+            o = arg[2] == 0 ? find_short(spec->opts, arg[1]) : NULL;
+            if (!o) {
+                cli_error(spec->command, "unknown option '%s' (options are spelled --name)", arg);
+                list_valid(spec);
+                return 2;
+            }
+            snprintf(name, sizeof name, "%s", o->name);
+        } else {
+            eq = strchr(arg + 2, '=');
+            size_t nlen = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+            if (nlen >= sizeof name)
+                nlen = sizeof name - 1;
+            memcpy(name, arg + 2, nlen);
+            name[nlen] = 0;
+            o = find_opt(spec->opts, name);
+            if (!o)
+                o = find_opt(common_opts, name);
+        }
         if (!o) {
             cli_error(spec->command, "unknown option '--%s'", name);
             list_valid(spec);

@@ -13,6 +13,7 @@ typedef struct cli_opt {
     const char *arg;
     const char *help;
     int repeat;
+    char short_name; /* e.g. 'o' for "-o"; 0 = none */
 } cli_opt;
 
 typedef struct cli_spec {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const cli_opt depth_opts[] = {
-    {"out", "FILE", "output: FILE.npy (float32 disparity, larger = nearer) or FILE.png (16-bit, min-max scaled)", 1},
+    {"out", "FILE", "output: FILE.npy (float32 disparity, larger = nearer) or FILE.png (16-bit, min-max scaled)", 1, 'o'},
     {"weights", "FILE", "MiDaS v1 checkpoint (default: model.pt in the model directory, see 'photo3d models')", 0},
     {0},
 };

@@ -4,7 +4,8 @@
  * and arrays (.npy, PFM; a gray PNG is shown both as image and as map): shape
  * and the min/max/mean of the finite values with counts of NaN, inf and
  * values <= 0. A bad file gets a one-line error; the others are still
- * described and the exit status is 1. Formats are recognised by content;
+ * described and the exit status is 1. Meshes (.ply): vertex and face
+ * counts, photo size, fields of view and vertices per provenance code. Formats are recognised by content;
  * formats without a magic number (meshes) are matched by file extension in
  * the describers table. */
 #include "cli.h"
@@ -22,8 +23,9 @@ static const cli_opt info_opts[] = {
 
 static const cli_spec info_spec = {
     "info", "FILE...",
-    "Describes photos (JPEG, PNG), depth maps (.npy, .pfm, gray PNG) and arrays (.npy):\n"
-    "size, channels, bit depth, gray flag and value statistics, one block per file.",
+    "Describes photos (JPEG, PNG), depth maps (.npy, .pfm, gray PNG), arrays (.npy) and\n"
+    "3D photo meshes (.ply): size, channels, bit depth, gray flag and value statistics, or\n"
+    "vertex/face counts, fields of view and provenance codes; one block per file.",
     info_opts, 1, -1};
 
 static void print_values(const char *label, const float *v, size_t n)
@@ -131,6 +133,30 @@ static int describe_npy(p3d_ctx *ctx, const char *path)
     return P3D_OK;
 }
 
+/* A 3D photo mesh: counts, the photo's size and fields of view, and how
+ * many vertices carry each provenance code (ALGORITHM.md 8). */
+static int describe_mesh(p3d_ctx *ctx, const char *path)
+{
+    p3d_mesh mesh;
+    if (p3d_mesh_load_ply(ctx, path, &mesh))
+        return ctx->status;
+    printf("%s: PLY mesh, %ld vertices, %ld faces\n", path, mesh.nverts, mesh.nfaces);
+    printf("  photo: %dx%d, hFov %.6g deg, vFov %.6g deg\n", mesh.width, mesh.height,
+           mesh.hfov * 180 / 3.14159265358979323846, mesh.vfov * 180 / 3.14159265358979323846);
+    long count[256] = {0};
+    for (long i = 0; i < mesh.nverts; i++)
+        count[mesh.rgba[4 * i + 3]]++;
+    static const char *const names[256] = {
+        [P3D_VERTEX_ORIGINAL] = "original", [P3D_VERTEX_SYNTH] = "synthesised",
+        [P3D_VERTEX_SYNTH_EDGE] = "synthesised at an edge", [P3D_VERTEX_BORDER] = "border band"};
+    for (int code = 0; code < 256; code++)
+        if (count[code])
+            printf("  provenance %d (%s): %ld vertices\n", code, names[code] ? names[code] : "other",
+                   count[code]);
+    p3d_mesh_free(&mesh);
+    return P3D_OK;
+}
+
 typedef struct {
     const char *format;    /* p3d_file_format name, or NULL */
     const char *extension; /* for formats without a magic number, or NULL */
@@ -142,6 +168,7 @@ static const describer describers[] = {
     {"PNG", NULL, describe_png},
     {"NPY", NULL, describe_npy},
     {"PFM", NULL, describe_pfm},
+    {NULL, ".ply", describe_mesh},
 };
 
 static int has_extension(const char *path, const char *ext)
@@ -161,7 +188,7 @@ static int describe_file(p3d_ctx *ctx, const char *path)
             (d->extension && has_extension(path, d->extension)))
             return d->describe(ctx, path);
     }
-    return p3d_fail(ctx, P3D_E_INPUT, "%s: unknown file format (photo3d reads JPEG, PNG, .npy, .pfm)",
+    return p3d_fail(ctx, P3D_E_INPUT, "%s: unknown file format (photo3d reads JPEG, PNG, .npy, .pfm, .ply)",
                     path);
 }
 

@@ -21,7 +21,7 @@ static const cli_spec models_spec = {
     "  list      each file: installed or not, size, path\n"
     "  fetch     downloads the named files (default: all that are not installed and verified),\n"
     "            resuming interrupted downloads; each is verified (size, SHA-256) before it is\n"
-    "            installed. A wrong download is removed; a short one is kept as NAME.part.\n"
+    "            installed. A wrong download is removed; an interrupted one is kept as NAME.part.\n"
     "  verify    checks size and SHA-256 of the installed (or named) files; exit 1 if any is wrong\n"
     "  path      prints the model directory, or the path of file NAME\n"
     "The model directory is $PHOTO3D_MODELS, else $XDG_CACHE_HOME/photo3d/models, else\n"

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 static const cli_opt render_opts[] = {
-    {"out", "DIR", "output folder (created if missing; default: the mesh's folder)", 0},
+    {"out", "DIR", "output folder (created if missing; default: the mesh's folder)", 0, 'o'},
     {"video", "LIST", "videos to render: dolly-zoom-in,zoom-in,circle,swing (default: all four)", 0},
     {"format", "FMT", "mp4 (H.264, default) | webm (VP9) | gif | png (a folder of frames)", 0},
     {"path", "FILE", "custom camera path: one pose per line, \"tx ty tz [fov_degrees]\"", 0},
@@ -140,6 +140,9 @@ int cmd_render(int argc, char **argv)
     }
     if (!rc && p3d_render_videos(&ctx, &mesh, &opt, out, stem, center_depth))
         rc = cli_fail("render", &ctx);
+    if (!rc && opt.format == P3D_VIDEO_MP4 && strcmp(stats.encoder, "libx264") != 0)
+        fprintf(stderr, "photo3d render: note: libx264 is not available; the MP4 videos use %s\n",
+                stats.encoder);
     if (!rc && cli_has(&a, "stats"))
         printf("frames %ld  render %.2f s (%.1f fps)  encode %.2f s (%.1f fps)  total %.2f s\n",
                stats.frames, stats.render_seconds, stats.frames / stats.render_seconds,

@@ -6,7 +6,7 @@
  * would make the EM iterations prefer smooth sources. Search per pixel:
  * shifted sources of filled neighbours, random sources, then a shrinking
  * random search around the best (PatchMatch-style). */
-#include "inpaint/patch_ssd.h"
+#include "inpaint/patch_kernels.h"
 #include "inpaint/patchmatch.h"
 
 #include <stdlib.h>

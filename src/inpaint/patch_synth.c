@@ -2,7 +2,7 @@
  * the classical stand-in for the colour network (ALGORITHM.md 6.4). Coherent
  * multi-scale synthesis (Wexler et al. 2007) with PatchMatch search
  * (patchmatch.c): the coarsest level starts from an onion-peel fill
- * (onion_fill.c; a membrane fill where that cannot reach), each level
+ * (onion_fill.c; a membrane fill when it has no source patch), each level
  * runs a few EM iterations (search, vote), and the field is upsampled to seed
  * the next finer level. Source patches come only from known context pixels;
  * the filled depth guides the match (patches of similar depth are preferred).
@@ -12,7 +12,7 @@
 #include "inpaint/inpaint_steps.h"
 #include "inpaint/membrane.h"
 #include "inpaint/patchmatch.h"
-#include "inpaint/patch_ssd.h"
+#include "inpaint/patch_kernels.h"
 #include "inpaint/pyramid.h"
 
 #include <math.h>
@@ -28,6 +28,8 @@
 #define LEVEL_EM 1
 #define LEVEL_SEARCH_ITERATIONS 1    /* finer levels refine the upsampled field... */
 #define LEVEL_SEARCH_RADIUS 16       /* ...searching near it */
+#define THIN_HOLE_EM 1 /* thin holes are synthesised at full size only: the onion */
+#define THIN_HOLE_SEARCH_ITERATIONS 1 /* fill does most of the work there */
 #define SYNTH_SEED 0x5EED1234ABCDull
 
 static void free_level(synth_level *L)
@@ -158,7 +160,8 @@ static int count_levels(p3d_ctx *ctx, const synth_level *finest, int *levels)
     return P3D_OK;
 }
 
-/* Starting colours of the coarsest level: membrane fill from the known pixels. */
+/* Colours of the coarsest level when it has no source patch: membrane fill
+ * from the known pixels (finer levels start from it). */
 static int init_coarsest(p3d_ctx *ctx, synth_level *L)
 {
     long n = (long)L->w * L->h;
@@ -225,12 +228,14 @@ static int init_field(p3d_ctx *ctx, const synth_level *L, patch_field *f)
 static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t *rng)
 {
     patch_field prev = {0}, cur = {0};
-    int rc = init_coarsest(ctx, &levels[n - 1]);
+    int rc = P3D_OK;
     for (int l = n - 1; l >= 0 && !rc; l--) {
         synth_level *L = &levels[l];
         if (l < n - 1)
             upsample_colors(&levels[l + 1], L);
         rc = init_field(ctx, L, &cur);
+        if (!rc && cur.nsources == 0 && l == n - 1)
+            rc = init_coarsest(ctx, L); /* no exemplar at all: a smooth estimate */
         if (rc || cur.nsources == 0) {
             patch_field_free(&cur);
             patch_field_free(&prev);
@@ -246,8 +251,10 @@ static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t 
             upsample_field(&levels[l + 1], &prev, L, &cur, rng);
             patch_vote(L, &cur, 0);
         }
-        int em = first ? COARSEST_EM : LEVEL_EM;
-        int iterations = first ? COARSEST_SEARCH_ITERATIONS : LEVEL_SEARCH_ITERATIONS;
+        int em = !first ? LEVEL_EM : l > 0 ? COARSEST_EM : THIN_HOLE_EM;
+        int iterations = !first  ? LEVEL_SEARCH_ITERATIONS
+                         : l > 0 ? COARSEST_SEARCH_ITERATIONS
+                                 : THIN_HOLE_SEARCH_ITERATIONS;
         int radius = first ? (L->w > L->h ? L->w : L->h) : LEVEL_SEARCH_RADIUS;
         for (int it = 0; it < em && !rc; it++) {
             patch_field_costs(L, &cur);

@@ -2,7 +2,7 @@
  * of the exemplar-based colour synthesis (see patchmatch.h). Window tests use
  * summed-area tables, so setting up a level is O(pixels). */
 #include "inpaint/patchmatch.h"
-#include "inpaint/patch_ssd.h"
+#include "inpaint/patch_kernels.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -51,11 +51,12 @@ int patch_field_init(p3d_ctx *ctx, const synth_level *L, int radius, patch_field
     f->target = malloc(sizeof(int32_t) * n);
     f->source = malloc(sizeof(int32_t) * n);
     f->cost = malloc(sizeof(int32_t) * n);
-    f->weight = malloc(sizeof(float) * n);
+    f->vote_sum = malloc(sizeof(float) * n * L->nc);
+    f->vote_total = malloc(sizeof(float) * n);
     f->full = malloc((size_t)n);
     int rc = P3D_OK;
     if (!known || !hole || !outside || !f->slot || !f->source_ok || !f->sources || !f->target ||
-        !f->source || !f->cost || !f->weight || !f->full) {
+        !f->source || !f->cost || !f->vote_sum || !f->vote_total || !f->full) {
         rc = p3d_fail(ctx, P3D_E_NOMEM, "patch synthesis: out of memory for a %dx%d level", w, h);
         goto done;
     }
@@ -88,7 +89,8 @@ void patch_field_free(patch_field *f)
     free(f->target);
     free(f->source);
     free(f->cost);
-    free(f->weight);
+    free(f->vote_sum);
+    free(f->vote_total);
     free(f->full);
     free(f->slot);
     free(f->source_ok);
@@ -198,47 +200,33 @@ void patchmatch_search(const synth_level *L, patch_field *f, int iterations, int
     }
 }
 
-/* Gathers per hole pixel over the targets whose patch covers it, each
- * weighted by how well its source matches (Wexler et al. 2007). Sources are
- * made of known pixels only, so the hole can be updated in place. */
+/* Each target adds its source patch, weighted, to sums over the target
+ * patch's pixels (rows are contiguous on both sides, so this vectorises);
+ * hole pixels then take sum / total weight. */
 void patch_vote(synth_level *L, patch_field *f, int weighted)
 {
     const int w = L->w, h = L->h, nc = L->nc, r = f->radius, side = 2 * r + 1;
+    const long n = (long)w * h;
     const float scale = -1.0f / (2.0f * VOTE_SIGMA * VOTE_SIGMA * side * side * nc);
-    float *weight = f->weight;
-    for (long k = 0; k < f->ntargets; k++)
-        weight[k] = weighted ? expf(scale * f->cost[k]) + 1e-6f : 1.0f;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            long q = (long)y * w + x;
-            if (L->state[q] != SYNTH_HOLE)
-                continue;
-            float sum0 = 0, sum1 = 0, sum2 = 0, total = 0;
-            const int dx_lo = x + r >= w ? x + 1 - w : -r, dx_hi = x < r ? x : r;
-            const int dy_lo = y + r >= h ? y + 1 - h : -r, dy_hi = y < r ? y : r;
-            for (int dy = dy_lo; dy <= dy_hi; dy++) {
-                const int32_t *slots = &f->slot[q - (long)dy * w];
-                for (int dx = dx_lo; dx <= dx_hi; dx++) {
-                    int32_t slot = slots[-dx];
-                    if (slot < 0)
-                        continue;
-                    const uint8_t *sp = L->img + ((long)f->source[slot] + (long)dy * w + dx) * nc;
-                    float wk = weight[slot];
-                    sum0 += wk * sp[0];
-                    if (nc == 3) {
-                        sum1 += wk * sp[1];
-                        sum2 += wk * sp[2];
-                    }
-                    total += wk;
-                }
-            }
-            if (total <= 0)
-                continue;
-            uint8_t *out = &L->img[q * nc];
-            out[0] = (uint8_t)lrintf(sum0 / total);
-            if (nc == 3) {
-                out[1] = (uint8_t)lrintf(sum1 / total);
-                out[2] = (uint8_t)lrintf(sum2 / total);
-            }
+    memset(f->vote_sum, 0, sizeof(float) * n * nc);
+    memset(f->vote_total, 0, sizeof(float) * n);
+    for (long k = 0; k < f->ntargets; k++) {
+        const float weight = weighted ? expf(scale * f->cost[k]) + 1e-6f : 1.0f;
+        const int t = f->target[k], tx = t % w, ty = t / w;
+        const int x0 = tx < r ? 0 : tx - r, x1 = tx + r >= w ? w - 1 : tx + r;
+        const int y0 = ty < r ? 0 : ty - r, y1 = ty + r >= h ? h - 1 : ty + r;
+        const int row = (x1 - x0 + 1) * nc;
+        for (int y = y0; y <= y1; y++) {
+            const long at = (long)y * w + x0;
+            patch_accumulate(f->vote_sum + at * nc, L->img + (at + f->source[k] - t) * nc, row,
+                             weight);
+            float *total = f->vote_total + at;
+            for (int j = 0; j <= x1 - x0; j++)
+                total[j] += weight;
         }
+    }
+    for (long q = 0; q < n; q++)
+        if (L->state[q] == SYNTH_HOLE && f->vote_total[q] > 0)
+            for (int c = 0; c < nc; c++)
+                L->img[q * nc + c] = (uint8_t)(f->vote_sum[q * nc + c] / f->vote_total[q] + 0.5f);
 }

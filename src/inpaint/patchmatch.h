@@ -29,7 +29,8 @@ typedef struct patch_field {
                           * pixels within `radius` of a hole pixel */
     int32_t *source;     /* pixel of its source patch centre */
     int32_t *cost;       /* distance of the pair */
-    float *weight;       /* scratch: vote weight of each target */
+    float *vote_sum;     /* scratch of patch_vote: per pixel and channel */
+    float *vote_total;   /* scratch of patch_vote: per pixel */
     uint8_t *full;       /* target patch inside the level with no outside pixel */
     int32_t *slot;       /* per pixel: its index in target[], or -1 */
     uint8_t *source_ok;  /* per pixel: the patch centred there is inside and all known */

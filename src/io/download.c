@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,12 @@ int p3d_download_resume(p3d_ctx *ctx, const char *url, const char *part_path,
     t.fp = fopen(part_path, "ab");
     if (!t.fp)
         return p3d_fail(ctx, P3D_E_IO, "%s: cannot open: %s", part_path, strerror(errno));
+    /* Two fetches appending to one file would interleave their bytes. */
+    struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fcntl(fileno(t.fp), F_SETLK, &lock) != 0) {
+        fclose(t.fp);
+        return p3d_fail(ctx, P3D_E_IO, "%s: another fetch is writing this file", part_path);
+    }
     t.curl = curl_easy_init();
     if (!t.curl) {
         fclose(t.fp);

@@ -66,10 +66,14 @@ static int fetch_from(p3d_ctx *ctx, const char *url, const p3d_fetch_opts *opts,
     int st = p3d_download_resume(ctx, url, part, spec->size, opts->timeout_s, stage);
     if (st)
         return st;
+    /* The response ended normally: a short file is all the server has, not
+     * a prefix worth resuming. */
     int64_t have = file_size(part);
-    if (have < spec->size)
-        return p3d_fail(ctx, P3D_E_IO, "%s: the download ended after %lld of %lld bytes", url,
+    if (have < spec->size) {
+        unlink(part);
+        return p3d_fail(ctx, P3D_E_INPUT, "%s: the server's file has %lld bytes, expected %lld", url,
                         (long long)have, (long long)spec->size);
+    }
     st = p3d_models_verify_file(ctx, spec, part);
     if (st) {
         unlink(part);

@@ -6,7 +6,9 @@
  * refine_depth_around_edge) - the new layer is torn wherever the synthesised
  * depth jumps by more than depth_threshold, which is where the traced paths
  * would run; no colour refinement around the new edges (6.5 step 6); no key
- * nudging (layers are a list, not keys), so a node's depth is its real depth. */
+ * nudging (layers are a list, not keys), so a node's depth is its real depth.
+ * The new layer is torn wherever its depth jumps; the tears along the
+ * backend's synthesised edges (edge_out) become the next iteration's edges. */
 #include "ldi/ldi_inpaint.h"
 
 #include <math.h>
@@ -239,7 +241,10 @@ static int merge_job(p3d_ctx *ctx, ldi *l, const edge_job *j, int iter, double t
             if (!jump(l->depth[a], l->depth[b], threshold)) {
                 ldi_link(l, a, d, b);
             } else if (ms->made[k] >= 0) {
-                l->flags[l->depth[a] < l->depth[b] ? a : b] |= LDI_SYNTH_NEAR;
+                /* only tears along a synthesised edge become edges of the
+                 * next iteration (the reference's near/far paths) */
+                if (job->edge_out[i] || job->edge_out[k])
+                    l->flags[l->depth[a] < l->depth[b] ? a : b] |= LDI_SYNTH_NEAR;
                 st->tears++;
             }
         }

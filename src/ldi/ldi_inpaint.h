@@ -26,8 +26,8 @@ typedef struct ldi_inpaint_stats {
  * a new node behind all earlier layers (at least 0.01 behind the front,
  * 0.001 behind others), linked to its 4-neighbours in the same synthesis
  * region and to the context nodes next to it unless their disparities differ
- * by more than threshold; such tears mark the nearer node LDI_SYNTH_NEAR so
- * the next iteration has edges. The eroded band's nodes take the new colours
+ * by more than threshold; such tears along the backend's synthesised edges
+ * (edge_out) mark the nearer node LDI_SYNTH_NEAR, the next iteration's edges. The eroded band's nodes take the new colours
  * after all edges. Edges are processed in parallel batches (the backend must
  * be thread-safe) and merged in edge order, so the result does not depend on
  * the thread count. */

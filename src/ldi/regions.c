@@ -7,12 +7,16 @@
  * reaches it first, and neither crosses a torn link. Kept from the reference:
  * context seed groups of one node dropped for edges of more than 2 nodes, the
  * mask frontier that keeps occupying pixels past its thickness, the
- * intersect rule at ring 10 (passive_background) and the erosion of the
- * context rings next to the silhouette (ratio 0.3). Simplified: no
- * untouchable sets, no intersect growth after ring 10, no preliminary depth
- * and extended context (steps 6, 8, 9), and the 3-pixel forbidden border is
- * applied on all four sides of the canvas (the reference forbids only the
- * top and left band, by accident). */
+ * intersect buffer started at ring 10 (passive_background) next to the
+ * context and grown by BFS after it, and the erosion of the context rings
+ * next to the silhouette (ratio 0.3), and the untouchable set (what lies in
+ * front of the edge or of the mask's other discontinuities, and behind
+ * those; grows by BFS). Deliberate change: untouchables block only the
+ * context here; blocking the mask too, as the reference does, left visible
+ * holes (no layer) next to other edges on the moon example. Simplified: no
+ * preliminary depth and extended context (steps 6, 8, 9), and the 3-pixel
+ * forbidden border is applied on all four sides of the canvas (the
+ * reference forbids only the top and left band, by accident). */
 #include "ldi/regions.h"
 
 #include <stdlib.h>
@@ -34,7 +38,7 @@ int region_ws_init(p3d_ctx *ctx, region_ws *ws, const ldi *l)
     ws->touched = malloc(n * sizeof *ws->touched);
     ws->keys = malloc(n * sizeof *ws->keys);
     int ok = ws->label && ws->ring && ws->node && ws->touched && ws->keys;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 8; k++)
         ok = ok && (ws->queue[k] = malloc(n * sizeof *ws->queue[k]));
     if (!ok) {
         region_ws_free(ws);
@@ -46,7 +50,7 @@ int region_ws_init(p3d_ctx *ctx, region_ws *ws, const ldi *l)
 void region_ws_free(region_ws *ws)
 {
     free(ws->label), free(ws->ring), free(ws->node), free(ws->touched), free(ws->keys);
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 8; k++)
         free(ws->queue[k]);
     memset(ws, 0, sizeof *ws);
 }
@@ -86,6 +90,17 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static int next_to_mask(const region_ws *ws, int pix)
+{
+    int x = pix % ws->cw, y = pix / ws->cw;
+    for (int d = 0; d < 4; d++) {
+        int xx = x + ldi_dx[d], yy = y + ldi_dy[d];
+        if (xx >= 0 && yy >= 0 && xx < ws->cw && yy < ws->ch && ws->label[yy * ws->cw + xx] == REGION_MASK)
+            return 1;
+    }
+    return 0;
+}
+
 /* Context seeds: far nodes of the edge, minus groups (by their own edge id)
  * of a single node when the edge has more than 2 nodes. keys is scratch of
  * the canvas size. Returns the count written to seeds. */
@@ -121,6 +136,107 @@ static long seed_context(const ldi *l, const int32_t *nodes, long len, const reg
     return kept;
 }
 
+/* One BFS frontier: the nodes reached in the last ring and the next one. */
+typedef struct frontier {
+    int32_t *cur, *next;
+    long n, n2;
+} frontier;
+
+static void frontier_advance(frontier *f)
+{
+    int32_t *t = f->cur;
+    f->cur = f->next, f->next = t, f->n = f->n2, f->n2 = 0;
+}
+
+static void add(region_ws *ws, frontier *f, int pix, int label, long node, int ring)
+{
+    put(ws, pix, label, node, ring);
+    f->next[f->n2++] = (int32_t)node;
+}
+
+/* Untouchable: blocks the context, grows by BFS (iteration 0). */
+static void mark_untouchable(region_ws *ws, frontier *u, const ldi *l, long node)
+{
+    int pix = l->pix[node];
+    if (ws->label[pix] == REGION_NONE && !forbidden(ws, pix))
+        add(ws, u, pix, REGION_UNTOUCHABLE, node, 0);
+}
+
+/* When the mask reaches a node on another discontinuity: what lies in front
+ * of it, and (for a foreground-side node) what lies behind it with its
+ * neighbours, is no context of this edge. */
+static void untouchables_of(region_ws *ws, frontier *u, const ldi *l, long n, int iter)
+{
+    int32_t rel[MAX_SEEDS];
+    int nr = ldi_relations(l, n, 0, iter, rel, MAX_SEEDS);
+    for (int k = 0; k < nr && k < MAX_SEEDS; k++)
+        mark_untouchable(ws, u, l, rel[k]);
+    nr = ldi_relations(l, n, 1, iter, rel, MAX_SEEDS);
+    for (int k = 0; k < nr && k < MAX_SEEDS; k++) {
+        mark_untouchable(ws, u, l, rel[k]);
+        for (int d = 0; d < 4; d++) {
+            int32_t m = l->link[4 * (long)rel[k] + d];
+            if (m >= 0 && l->iter[m] <= iter)
+                mark_untouchable(ws, u, l, m);
+        }
+    }
+}
+
+static void grow_mask(const ldi *l, const region_params *p, int i, region_ws *ws, frontier *m,
+                      frontier *in, frontier *u)
+{
+    for (long k = 0; k < m->n; k++)
+        for (int d = 0; d < 4; d++) {
+            int32_t n = l->link[4 * (long)m->cur[k] + d];
+            if (n < 0 || l->iter[n] > p->iter || (p->iter == 1 && l->iter[n] != 1))
+                continue;
+            int pix = l->pix[n];
+            int lab = ws->label[pix];
+            if ((lab != REGION_NONE && lab != REGION_UNTOUCHABLE) || forbidden(ws, pix))
+                continue;
+            if (p->iter == 0 && i == PASSIVE_BACKGROUND && touches_context(ws, pix)) {
+                add(ws, in, pix, REGION_INTERSECT, n, 0);
+                continue;
+            }
+            add(ws, m, pix, i < p->mask_rings ? REGION_MASK : REGION_OCCUPIED, n, 0);
+            if (p->iter == 0 && ldi_degree(l, n) < 4)
+                untouchables_of(ws, u, l, n, p->iter);
+        }
+}
+
+/* Intersect and untouchable sets grow into free pixels; the intersect buffer
+ * leaves the pixels next to the mask alone on some rings. */
+static void grow_blocker(const ldi *l, const region_params *p, region_ws *ws, frontier *f,
+                         int label, int spare_mask)
+{
+    for (long k = 0; k < f->n; k++)
+        for (int d = 0; d < 4; d++) {
+            int32_t n = l->link[4 * (long)f->cur[k] + d];
+            if (n < 0 || l->iter[n] > p->iter)
+                continue;
+            int pix = l->pix[n];
+            if (ws->label[pix] != REGION_NONE || forbidden(ws, pix) ||
+                (spare_mask && next_to_mask(ws, pix)))
+                continue;
+            add(ws, f, pix, label, n, 0);
+        }
+}
+
+static void grow_context(const ldi *l, const region_params *p, int i, region_ws *ws, frontier *c)
+{
+    for (long k = 0; k < c->n; k++)
+        for (int d = 0; d < 4; d++) {
+            int32_t n = l->link[4 * (long)c->cur[k] + d];
+            if (n < 0 || l->iter[n] > p->iter)
+                continue;
+            int pix = l->pix[n];
+            int lab = ws->label[pix];
+            if ((lab != REGION_NONE && lab != REGION_INTERSECT) || forbidden(ws, pix))
+                continue;
+            add(ws, c, pix, REGION_CONTEXT, n, i + 1);
+        }
+}
+
 void region_build(const ldi *l, const ldi_edges *edges, int e,
                   const region_params *p, region_ws *ws)
 {
@@ -130,55 +246,43 @@ void region_build(const ldi *l, const ldi_edges *edges, int e,
     ws->nmask = ws->ncontext = 0;
     const int32_t *nodes = edges->nodes + edges->start[e];
     long len = edges->start[e + 1] - edges->start[e];
-    int32_t *mcur = ws->queue[0], *mnext = ws->queue[1], *ccur = ws->queue[2], *cnext = ws->queue[3];
-    long nm = 0, nc;
+    frontier m = {ws->queue[0], ws->queue[1], 0, 0}, c = {ws->queue[2], ws->queue[3], 0, 0};
+    frontier in = {ws->queue[4], ws->queue[5], 0, 0}, u = {ws->queue[6], ws->queue[7], 0, 0};
     for (long k = 0; k < len; k++) {
         int pix = l->pix[nodes[k]];
         if (ws->label[pix] == REGION_NONE && !forbidden(ws, pix))
-            put(ws, pix, REGION_MASK, nodes[k], 0), mcur[nm++] = nodes[k];
+            add(ws, &m, pix, REGION_MASK, nodes[k], 0);
     }
-    nc = seed_context(l, nodes, len, p, ws, ccur, ws->keys);
-    if (nc == 0 || nm == 0) {
-        ws->nmask = ws->ncontext = 0;
+    frontier_advance(&m);
+    c.n = seed_context(l, nodes, len, p, ws, c.cur, ws->keys);
+    if (c.n == 0 || m.n == 0)
         return;
+    /* near nodes of the edge that are themselves on an edge with context */
+    for (long k = 0; p->iter == 0 && k < len; k++) {
+        int32_t rel[MAX_SEEDS];
+        int nr = ldi_relations(l, nodes[k], 0, p->iter, rel, MAX_SEEDS);
+        for (int r = 0; r < nr && r < MAX_SEEDS; r++)
+            if (ldi_relations(l, rel[r], 1, p->iter, NULL, 0) > 0)
+                mark_untouchable(ws, &u, l, rel[r]);
     }
+    frontier_advance(&u);
     int rings = p->mask_rings > p->context_rings ? p->mask_rings : p->context_rings;
     long ring_count[1024] = {0};
-    ring_count[0] = nc;
-    for (int i = 0; i < rings && (nm || nc); i++) {
-        long nm2 = 0, nc2 = 0;
-        for (long k = 0; k < nm; k++)
-            for (int d = 0; d < 4; d++) {
-                int32_t m = l->link[4 * (long)mcur[k] + d];
-                if (m < 0 || l->iter[m] > p->iter || (p->iter == 1 && l->iter[m] != 1))
-                    continue;
-                int pix = l->pix[m];
-                if (ws->label[pix] != REGION_NONE || forbidden(ws, pix))
-                    continue;
-                if (p->iter == 0 && i == PASSIVE_BACKGROUND && touches_context(ws, pix)) {
-                    put(ws, pix, REGION_INTERSECT, -1, 0);
-                    continue;
-                }
-                put(ws, pix, i < p->mask_rings ? REGION_MASK : REGION_OCCUPIED, m, 0);
-                mnext[nm2++] = m;
-            }
-        for (long k = 0; k < nc; k++)
-            for (int d = 0; d < 4; d++) {
-                int32_t m = l->link[4 * (long)ccur[k] + d];
-                if (m < 0 || l->iter[m] > p->iter)
-                    continue;
-                int pix = l->pix[m];
-                int lab = ws->label[pix];
-                if ((lab != REGION_NONE && lab != REGION_INTERSECT) || forbidden(ws, pix))
-                    continue;
-                put(ws, pix, REGION_CONTEXT, m, i + 1);
-                cnext[nc2++] = m;
-            }
+    ring_count[0] = c.n;
+    for (int i = 0; i < rings && (m.n || c.n); i++) {
+        grow_mask(l, p, i, ws, &m, &in, &u);
+        if (i > PASSIVE_BACKGROUND)
+            grow_blocker(l, p, ws, &in, REGION_INTERSECT,
+                         (i - PASSIVE_BACKGROUND) % 2 == 0 && (i - PASSIVE_BACKGROUND) % 8 != 0);
+        grow_blocker(l, p, ws, &u, REGION_UNTOUCHABLE, 0);
+        grow_context(l, p, i, ws, &c);
         if (i + 1 < 1024)
-            ring_count[i + 1] = nc2;
-        int32_t *t = mcur;
-        mcur = mnext, mnext = t, nm = nm2;
-        t = ccur, ccur = cnext, cnext = t, nc = nc2;
+            ring_count[i + 1] = c.n2;
+        frontier_advance(&m);
+        frontier_advance(&c);
+        frontier_advance(&u);
+        if (i >= PASSIVE_BACKGROUND)
+            frontier_advance(&in);
     }
     /* Erosion: rings 0..t-1 of the context, t from erode_max down while they
      * hold more than 30 % of the context. */

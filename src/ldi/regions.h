@@ -11,7 +11,8 @@ enum {
     REGION_CONTEXT,   /* known pixels the inpainting reads */
     REGION_ERODE,     /* context band next to the silhouette, repainted */
     REGION_OCCUPIED,  /* reached by the mask beyond its thickness: blocks the context only */
-    REGION_INTERSECT  /* mask candidate touching the context at ring 10: blocks the mask only */
+    REGION_INTERSECT, /* mask candidate touching the context at ring 10: blocks the mask only */
+    REGION_UNTOUCHABLE /* in front of the edge or behind the mask's other edges: blocks the context */
 };
 
 typedef struct region_params {
@@ -29,7 +30,7 @@ typedef struct region_ws {
     int32_t *node;   /* node occupying the pixel in the region (mask or context) */
     int32_t *touched;
     long ntouched;
-    int32_t *queue[4];
+    int32_t *queue[8];
     int64_t *keys;   /* scratch for the context seeds */
     int box[4];      /* bounding box of all labelled pixels: x0, y0, x1, y1 (inclusive) */
     long nmask, ncontext;

@@ -135,6 +135,11 @@ int p3d_photo3d_build(p3d_ctx *ctx, const p3d_image *photo, const p3d_map *depth
     if (photo->width != depth_in->width || photo->height != depth_in->height)
         return p3d_fail(ctx, P3D_E_USAGE, "pipeline: photo %dx%d and depth %dx%d differ in size",
                         photo->width, photo->height, depth_in->width, depth_in->height);
+    long canvas = (long)(photo->width + 2L * o->extrapolation_thickness) *
+                  (photo->height + 2L * o->extrapolation_thickness);
+    if (canvas > ctx->max_pixels)
+        return p3d_fail(ctx, P3D_E_LIMIT, "pipeline: the %dx%d image with its border band is over the "
+                        "limit of %ld pixels", photo->width, photo->height, ctx->max_pixels);
     if (o->sparse_iter > o->filter_size_count + 1)
         return p3d_fail(ctx, P3D_E_USAGE, "pipeline: sparse_iter %d needs %d filter sizes, got %d",
                         o->sparse_iter, o->sparse_iter - 1, o->filter_size_count);

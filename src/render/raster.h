@@ -7,11 +7,13 @@
 
 #define P3D_PI 3.14159265358979323846
 
-/* A square canvas: planar 8-bit colour and an inverse-depth buffer. */
+/* A square canvas: planar 8-bit colour and an inverse-depth buffer whose
+ * rows are padded (zstride >= size + 3) so that 4-pixel-wide stamps can be
+ * loaded at any column. */
 typedef struct raster_canvas {
-    int size;
+    int size, zstride;
     uint8_t *plane[3]; /* R, G, B; size*size each */
-    float *inv_depth;  /* 1/z of the nearest surface, 0 = background */
+    float *inv_depth;  /* 1/z of the nearest surface, 0 = background; row y at y*zstride */
 } raster_canvas;
 
 int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size);

@@ -127,7 +127,7 @@ static int render_one(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_optio
         p3d_report(ctx, job->name, k + 1, job->nposes);
     }
     if (vw) {
-        int close_rc = video_close(ctx, vw, rc == P3D_OK, &stats->encode_seconds);
+        int close_rc = video_close(ctx, vw, rc == P3D_OK, stats);
         if (!rc)
             rc = close_rc;
     }

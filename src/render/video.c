@@ -73,7 +73,7 @@ static void set_error(video_writer *vw, const char *what, int averr)
 
 static const AVCodec *pick_encoder(p3d_video_format format)
 {
-    static const char *const mp4[] = {"libx264", "libopenh264", "h264_vaapi", "mpeg4", NULL};
+    static const char *const mp4[] = {"libx264", "libopenh264", "mpeg4", NULL};
     static const char *const webm[] = {"libvpx-vp9", "libvpx", NULL};
     static const char *const gif[] = {"gif", NULL};
     static const char *const png[] = {"png", NULL};
@@ -413,7 +413,7 @@ static int commit_output(p3d_ctx *ctx, video_writer *vw)
     return P3D_OK;
 }
 
-int video_close(p3d_ctx *ctx, video_writer *vw, int commit, double *encode_seconds)
+int video_close(p3d_ctx *ctx, video_writer *vw, int commit, p3d_render_stats *stats)
 {
     if (!vw)
         return P3D_OK;
@@ -425,8 +425,11 @@ int video_close(p3d_ctx *ctx, video_writer *vw, int commit, double *encode_secon
         pthread_mutex_unlock(&vw->lock);
         pthread_join(vw->thread, NULL);
     }
-    if (encode_seconds)
-        *encode_seconds += vw->encode_seconds;
+    if (stats) {
+        stats->encode_seconds += vw->encode_seconds;
+        if (vw->enc)
+            snprintf(stats->encoder, sizeof stats->encoder, "%s", vw->enc->codec->name);
+    }
     if (commit && vw->error)
         rc = p3d_fail(ctx, P3D_E_IO, "%s: %s", vw->file.path, vw->err);
     if (vw->mux && vw->mux->pb) {

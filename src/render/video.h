@@ -15,8 +15,8 @@ int video_open(p3d_ctx *ctx, video_writer **vw, const char *path, p3d_video_form
 /* Queues one frame (copied); blocks while the queue is full. */
 int video_write(p3d_ctx *ctx, video_writer *vw, const p3d_image *frame);
 /* Finishes the stream and renames it into place (commit) or removes it.
- * encode_seconds (may be NULL) receives the time the encoder thread spent
- * converting and encoding. */
-int video_close(p3d_ctx *ctx, video_writer *vw, int commit, double *encode_seconds);
+ * stats (may be NULL) gets the encoder's name and the time the encoder
+ * thread spent converting and encoding added. */
+int video_close(p3d_ctx *ctx, video_writer *vw, int commit, p3d_render_stats *stats);
 
 #endif

@@ -1,7 +1,9 @@
-/* Patch SSD kernels (patch_ssd.h). The AVX2 kernel widens one row (up to 32
+/* Patch kernels (patch_kernels.h). The AVX2 SSD widens one row (up to 32
  * bytes, read in full and masked to row_bytes) to 16-bit lanes, squares and
- * sums pairwise with madd, and tests the bound every second row. */
-#include "inpaint/patch_ssd.h"
+ * sums pairwise with madd, and tests the bound every second row. The AVX2
+ * accumulation widens 8 bytes at a time to floats and multiplies, then adds,
+ * as the scalar code does, so both round alike. */
+#include "inpaint/patch_kernels.h"
 
 #ifdef __AVX2__
 #include <immintrin.h>
@@ -31,7 +33,25 @@ int32_t patch_ssd_masked_scalar(const uint8_t *a, const uint8_t *b, const uint8_
     return sum;
 }
 
+void patch_accumulate_scalar(float *restrict sum, const uint8_t *restrict src, int n, float weight)
+{
+    for (int j = 0; j < n; j++)
+        sum[j] += weight * src[j];
+}
+
 #ifdef __AVX2__
+void patch_accumulate(float *restrict sum, const uint8_t *restrict src, int n, float weight)
+{
+    const __m256 wv = _mm256_set1_ps(weight);
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m256 v = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(src + j))));
+        _mm256_storeu_ps(sum + j, _mm256_add_ps(_mm256_loadu_ps(sum + j), _mm256_mul_ps(wv, v)));
+    }
+    for (; j < n; j++)
+        sum[j] += weight * src[j];
+}
+
 /* Squared differences of one row, pairwise summed into 8 int32 lanes; lanes
  * where the 16-bit keep masks are 0 count nothing. */
 static inline __m256i row_squares(const uint8_t *a, const uint8_t *b, __m256i keep_lo,
@@ -99,6 +119,11 @@ int32_t patch_ssd_masked(const uint8_t *a, const uint8_t *b, const uint8_t *m, l
     return sum;
 }
 #else
+void patch_accumulate(float *sum, const uint8_t *src, int n, float weight)
+{
+    patch_accumulate_scalar(sum, src, n, weight);
+}
+
 int32_t patch_ssd(const uint8_t *a, const uint8_t *b, long stride, int rows, int row_bytes,
                   int32_t start, int32_t bound)
 {

@@ -1,8 +1,9 @@
-/* Sum of squared differences of two 8-bit patches: the inner kernel of the
- * patch search (patchmatch.c). A scalar reference and an AVX2 version (used
+/* The inner kernels of patch synthesis (patchmatch.c): sum of squared
+ * differences of two 8-bit patches (search) and weighted accumulation of a
+ * patch row (voting). Each has a scalar reference and an AVX2 version (used
  * when the compiler targets AVX2), tested against each other. */
-#ifndef P3D_INPAINT_PATCH_SSD_H
-#define P3D_INPAINT_PATCH_SSD_H
+#ifndef P3D_INPAINT_PATCH_KERNELS_H
+#define P3D_INPAINT_PATCH_KERNELS_H
 
 #include <stdint.h>
 
@@ -25,5 +26,9 @@ int32_t patch_ssd_masked_scalar(const uint8_t *a, const uint8_t *b, const uint8_
                                 int rows, int row_bytes, int32_t start, int32_t bound);
 int32_t patch_ssd_masked(const uint8_t *a, const uint8_t *b, const uint8_t *m, long stride,
                          int rows, int row_bytes, int32_t start, int32_t bound);
+
+/* sum[j] += weight * src[j] for j < n (same results from both). */
+void patch_accumulate_scalar(float *sum, const uint8_t *src, int n, float weight);
+void patch_accumulate(float *sum, const uint8_t *src, int n, float weight);
 
 #endif

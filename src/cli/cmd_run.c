@@ -1,0 +1,255 @@
+/* photo3d run: photo + depth map -> 3D photo mesh (PLY), with optional debug
+ * images of every stage. Inputs are prepared as the reference's main.py does
+ * (ALGORITHM.md 2): the depth map's shape sets the working size, the photo is
+ * resized to it with INTER_AREA, the depth is normalised by
+ * p3d_depth_from_map; then p3d_photo3d_build does the rest. */
+#include "cli.h"
+#include "core/atomic_file.h"
+#include "inpaint/classical.h"
+#include "photo3d/pipeline.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static const cli_opt run_opts[] = {
+    {"depth", "FILE", "depth or disparity map (.npy, 8/16-bit PNG, PFM)", 0},
+    {"output", "DIR", "output directory; the mesh is DIR/<stem>.ply", 0, 'o'},
+    {"depth-kind", "KIND", "disparity (default: larger = nearer, as MiDaS) or depth", 0},
+    {"inpaint", "NAME", "inpainting backend: classical (default)", 0},
+    {"config", "FILE", "the reference's argument.yml (keys photo3d does not use are noted and ignored)", 0},
+    {"set", "KEY=VALUE", "set one pipeline option (see --help-options)", 1},
+    {"help-options", NULL, "list the pipeline options with defaults and exit", 0},
+    {"ply-ascii", NULL, "write the reference's ascii PLY instead of binary", 0},
+    {"debug-dir", "DIR", "write intermediate maps (depth, edges, regions, inpainting) and ldi.json", 0},
+    {0},
+};
+
+static const cli_spec run_spec = {
+    "run", "IMAGE --depth DEPTH -o OUT_DIR",
+    "Turns a photo and its depth map into a 3D photo mesh: sparse bilateral median filter, "
+    "layered depth image torn at depth discontinuities, border extrapolation, two iterations of "
+    "context-aware inpainting behind every foreground edge, mesh.",
+    run_opts, 0, 1};
+
+static void print_note(void *user, const char *key, const char *note)
+{
+    (void)user;
+    fprintf(stderr, "photo3d run: note: option '%s' ignored: %s\n", key, note);
+}
+
+static int print_options(void)
+{
+    int n;
+    const p3d_option_info *t = p3d_pipeline_option_table(&n);
+    for (int i = 0; i < n; i++)
+        printf("  %-26s %-18s %s\n", t[i].name, t[i].default_text, t[i].help);
+    return 0;
+}
+
+static int configure(const cli_args *a, p3d_ctx *ctx, p3d_pipeline_options *o)
+{
+    p3d_pipeline_defaults(o);
+    const char *cfg = cli_get(a, "config");
+    if (cfg && p3d_pipeline_load_yaml(ctx, o, cfg, a->quiet ? NULL : print_note, NULL))
+        return 1;
+    for (int k = 0; k < cli_count(a, "set"); k++) {
+        const char *kv = cli_get_nth(a, "set", k), *eq = strchr(kv, '=');
+        char key[128];
+        if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof key) {
+            p3d_fail(ctx, P3D_E_USAGE, "--set '%s': expected KEY=VALUE", kv);
+            return 1;
+        }
+        memcpy(key, kv, eq - kv);
+        key[eq - kv] = 0;
+        const char *note = NULL;
+        int r = p3d_pipeline_set(ctx, o, key, eq + 1, &note);
+        if (r == 1 && !a->quiet)
+            print_note(NULL, key, note);
+        else if (r)
+            return 1;
+    }
+    return 0;
+}
+
+/* "dir/name.ext" -> "name" */
+static void file_stem(const char *path, char *out, size_t cap)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(out, cap, "%s", base);
+    char *dot = strrchr(out, '.');
+    if (dot && dot != out)
+        *dot = 0;
+}
+
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* mkdir -p */
+static int make_dir(p3d_ctx *ctx, const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *p = path + 1;; p++) {
+        int end = *p == 0;
+        if (*p == '/' || end) {
+            *p = 0;
+            if (mkdir(path, 0777) && errno != EEXIST)
+                return p3d_fail(ctx, P3D_E_IO, "%s: cannot create directory: %s", path, strerror(errno));
+            if (end)
+                break;
+            *p = '/';
+        }
+    }
+    return P3D_OK;
+}
+
+static int write_json(p3d_ctx *ctx, const char *path, const p3d_pipeline_debug *d)
+{
+    p3d_atomic af;
+    int rc = p3d_atomic_open(ctx, &af, path);
+    if (rc)
+        return rc;
+    fprintf(af.fp,
+            "{\n  \"pixels\": %ld,\n  \"max_layers\": %ld,\n  \"edges_foreground\": %ld,\n"
+            "  \"edges_background\": %ld,\n  \"regions\": [%ld, %ld],\n  \"synthesized\": [%ld, %ld],\n"
+            "  \"synth_tears\": %ld,\n"
+            "  \"dropped_nodes\": %ld,\n  \"refilled_pixels\": %ld,\n  \"dangling_repaired\": %ld,\n"
+            "  \"short_edges_healed\": %ld,\n  \"vertices\": %ld,\n  \"faces\": %ld,\n  \"seconds\": {",
+            d->pixels, d->layers, d->edges_fg, d->edges_bg, d->regions[0], d->regions[1],
+            d->synthesized[0], d->synthesized[1], d->tears,
+            d->dropped_nodes, d->refilled, d->dangling, d->healed_edges, d->vertices, d->faces);
+    for (int s = 0; s < d->nstages; s++)
+        fprintf(af.fp, "%s\n    \"%s\": %.4f", s ? "," : "", d->stage_name[s], d->stage_seconds[s]);
+    fprintf(af.fp, "\n  }\n}\n");
+    return p3d_atomic_commit(ctx, &af);
+}
+
+static int write_debug(p3d_ctx *ctx, const char *dir, const p3d_pipeline_debug *d)
+{
+    char path[4096];
+    int rc = make_dir(ctx, dir);
+#define OUT(name) (snprintf(path, sizeof path, "%s/%s", dir, name), path)
+    if (!rc)
+        rc = p3d_map_save_npy(ctx, OUT("depth_filtered.npy"), &d->depth_filtered);
+    if (!rc)
+        rc = p3d_image_save_png(ctx, OUT("edges.png"), &d->edges);
+    static const char *names[2][3] = {
+        {"regions_iter0.png", "inpaint_depth_iter0.png", "inpaint_rgb_iter0.png"},
+        {"regions_iter1.png", "inpaint_depth_iter1.png", "inpaint_rgb_iter1.png"}};
+    for (int it = 0; it < 2 && !rc; it++) {
+        if (!d->labels[it].data)
+            continue;
+        rc = p3d_image_save_png(ctx, OUT(names[it][0]), &d->labels[it]);
+        if (!rc)
+            rc = p3d_image_save_png(ctx, OUT(names[it][1]), &d->inpaint_depth[it]);
+        if (!rc)
+            rc = p3d_image_save_png(ctx, OUT(names[it][2]), &d->inpaint_rgb[it]);
+    }
+    if (!rc)
+        rc = write_json(ctx, OUT("ldi.json"), d);
+#undef OUT
+    return rc;
+}
+
+/* Loads both files and prepares the working-size inputs. */
+static int prepare(p3d_ctx *ctx, const cli_args *a, const p3d_pipeline_options *o,
+                   p3d_image *photo, p3d_map *depth, int *photo_w, int *photo_h)
+{
+    const char *kind = cli_get(a, "depth-kind");
+    p3d_depth_kind dk = P3D_DEPTH_KIND_DISPARITY;
+    if (kind && !strcmp(kind, "depth"))
+        dk = P3D_DEPTH_KIND_DEPTH;
+    else if (kind && strcmp(kind, "disparity"))
+        return p3d_fail(ctx, P3D_E_USAGE, "--depth-kind '%s': expected depth or disparity", kind);
+    p3d_image raw = {0};
+    p3d_map map = {0};
+    int rc = p3d_image_load(ctx, a->pos[0], &raw);
+    if (!rc)
+        rc = p3d_map_load(ctx, cli_get(a, "depth"), &map);
+    if (!rc)
+        rc = p3d_photo3d_inputs(ctx, &raw, &map, dk, o->longer_side_len, photo, depth);
+    if (!rc) {
+        *photo_w = raw.width, *photo_h = raw.height;
+        if ((map.width != raw.width || map.height != raw.height) && !a->quiet)
+            fprintf(stderr, "photo3d run: depth map %dx%d and photo %dx%d differ: both resized to %dx%d\n",
+                    map.width, map.height, raw.width, raw.height, depth->width, depth->height);
+    }
+    p3d_image_free(&raw);
+    p3d_map_free(&map);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    cli_args a;
+    int r = cli_parse(&run_spec, argc, argv, &a);
+    if (r >= 0)
+        return r;
+    if (cli_has(&a, "help-options"))
+        return print_options();
+    if (a.npos != 1 || !cli_get(&a, "depth") || !cli_get(&a, "output")) {
+        cli_error("run", "expected IMAGE --depth DEPTH -o OUT_DIR (see photo3d run --help)");
+        return 2;
+    }
+    const char *backend_name = cli_get(&a, "inpaint");
+    if (backend_name && strcmp(backend_name, "classical")) {
+        cli_error("run", "--inpaint '%s': available backends: classical", backend_name);
+        return 2;
+    }
+    p3d_ctx ctx;
+    cli_ctx(&a, &ctx);
+    p3d_pipeline_options o;
+    if (configure(&a, &ctx, &o))
+        return cli_fail("run", &ctx);
+    p3d_image photo = {0};
+    p3d_map depth = {0};
+    p3d_mesh mesh = {0};
+    p3d_inpaint_backend backend = {0};
+    p3d_pipeline_debug dbg = {0};
+    const char *debug_dir = cli_get(&a, "debug-dir");
+    dbg.want_maps = debug_dir != NULL;
+    int photo_w = 0, photo_h = 0;
+    int rc = p3d_inpaint_classical_create(&ctx, &backend);
+    double t0 = seconds();
+    if (!rc)
+        rc = prepare(&ctx, &a, &o, &photo, &depth, &photo_w, &photo_h);
+    double t_load = seconds() - t0;
+    if (!rc)
+        rc = p3d_photo3d_build(&ctx, &photo, &depth, photo_w, photo_h, &o, &backend, &mesh, &dbg);
+    char stem[1024], path[4096];
+    file_stem(a.pos[0], stem, sizeof stem);
+    snprintf(path, sizeof path, "%s/%s.ply", cli_get(&a, "output"), stem);
+    /* the mesh last: a run that fails leaves no PLY */
+    if (!rc && debug_dir)
+        rc = write_debug(&ctx, debug_dir, &dbg);
+    if (!rc)
+        rc = make_dir(&ctx, cli_get(&a, "output"));
+    t0 = seconds();
+    if (!rc)
+        rc = p3d_mesh_save_ply(&ctx, path, &mesh, cli_has(&a, "ply-ascii"));
+    double t_save = seconds() - t0;
+    if (!rc && !a.quiet) {
+        fprintf(stderr, "photo3d run: %s: %ld vertices, %ld faces (%dx%d)\n", path, mesh.nverts,
+                mesh.nfaces, mesh.width, mesh.height);
+        fprintf(stderr, "  %-22s %7.3f s\n", "read inputs", t_load);
+        for (int s = 0; s < dbg.nstages; s++)
+            fprintf(stderr, "  %-22s %7.3f s\n", dbg.stage_name[s], dbg.stage_seconds[s]);
+        fprintf(stderr, "  %-22s %7.3f s\n", "write PLY", t_save);
+    }
+    if (backend.destroy)
+        backend.destroy(backend.state);
+    p3d_pipeline_debug_free(&dbg);
+    p3d_mesh_free(&mesh);
+    p3d_image_free(&photo);
+    p3d_map_free(&depth);
+    return rc ? cli_fail("run", &ctx) : 0;
+}
