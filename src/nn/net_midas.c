@@ -182,6 +182,7 @@ static int load_bottlenecks(p3d_ctx *ctx, const p3d_ckpt *ck, midas_layers *L)
                     nn_load_conv_bn(ctx, ck, conv, bn, cv[j]))
                     return ctx->status;
             }
+            B->c2.winograd = stride == 1;
             B->has_down = k == 0;
             if (B->has_down) {
                 snprintf(conv, sizeof conv, "%s.downsample.0", pre);
@@ -231,5 +232,8 @@ int net_midas_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net)
         nn_conv_init(ctx, &L->out1, 128, 1, 3, 1, 1, 1, 0, 1) ||
         nn_load_conv(ctx, ck, "scratch.output_conv.1", &L->out1))
         return ctx->status;
+    for (int i = 0; i < 4; i++)
+        L->rn[i].winograd = L->rcu1[i].winograd = L->rcu2[i].winograd = 1;
+    L->out0.winograd = 1;
     return P3D_OK;
 }
