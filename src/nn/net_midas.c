@@ -182,7 +182,6 @@ static int load_bottlenecks(p3d_ctx *ctx, const p3d_ckpt *ck, midas_layers *L)
                     nn_load_conv_bn(ctx, ck, conv, bn, cv[j]))
                     return ctx->status;
             }
-            B->c2.winograd = stride == 1;
             B->has_down = k == 0;
             if (B->has_down) {
                 snprintf(conv, sizeof conv, "%s.downsample.0", pre);
@@ -232,8 +231,11 @@ int net_midas_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net)
         nn_conv_init(ctx, &L->out1, 128, 1, 3, 1, 1, 1, 0, 1) ||
         nn_load_conv(ctx, ck, "scratch.output_conv.1", &L->out1))
         return ctx->status;
+    /* Winograd where the work is: the residual units run up to three times
+     * per level. Its transformed weights (4x) and per-call scratch (about
+     * 4.5x the activations) cost too much memory for the trunk, the
+     * projections and the half-resolution output convolution. */
     for (int i = 0; i < 4; i++)
-        L->rn[i].winograd = L->rcu1[i].winograd = L->rcu2[i].winograd = 1;
-    L->out0.winograd = 1;
+        L->rcu1[i].winograd = L->rcu2[i].winograd = 1;
     return P3D_OK;
 }
