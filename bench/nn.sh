@@ -3,8 +3,9 @@
 # SIZE x SIZE input (default 512) with random weights. Per network: seconds
 # of a warm forward pass (wall; process CPU in brackets, which is what to
 # read on a machine shared with other jobs), speed ratio, peak RSS of the
-# whole process (/usr/bin/time -v; loading included), GFLOP/s against the
-# measured OpenBLAS sgemm rate, the max difference of the two outputs, and
+# whole process (/usr/bin/time -v; loading included), convolution GFLOP per
+# CPU second as a share of OpenBLAS sgemm's GFLOP per CPU second (robust to
+# other jobs on the machine; x2 threads gives the wall-clock share), the max difference of the two outputs, and
 # the optional bfloat16 path (photo3d net --bf16): seconds and max difference.
 # usage: bench/nn.sh [PHOTO3D_BINARY] [SIZE]
 set -euo pipefail
@@ -17,8 +18,9 @@ trap 'rm -rf "$tmp"' EXIT
 export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2
 
 cc -O2 "$here/sgemm_peak.c" -o "$tmp/sgemm_peak" -lopenblas
-peak=$("$tmp/sgemm_peak")
-echo "OpenBLAS sgemm, 2 threads, 2048^3: $peak GFLOP/s; input ${size}x${size}; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+read -r peak_wall peak < <("$tmp/sgemm_peak")
+echo "OpenBLAS sgemm, 2 threads, 2048^3: $peak_wall GFLOP/s wall, $peak GFLOP per CPU s;" \
+    "input ${size}x${size}; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-6s %16s %16s %7s %9s %9s %8s %8s %9s %16s %9s\n' net 'torch s (cpu)' 'photo3d s (cpu)' ratio \
     'torch MB' 'p3d MB' 'torch %' 'p3d %' 'max diff' 'bf16 s (cpu)' 'bf16 diff'
 val() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
@@ -43,6 +45,6 @@ for kind in edge depth color midas; do
         -v tm="$(rss "$tmp/t.time")" -v pm="$(rss "$tmp/p.time")" -v d="$diff" -v bs="$b_s" \
         -v bc="$b_cpu" -v bd="$bdiff" 'BEGIN {
         printf "%-6s %7.2f (%6.2f) %7.2f (%6.2f) %7.2f %9d %9d %7.0f%% %7.0f%% %9s %7.2f (%6.2f) %9s\n", k, ts,
-            tc, ps, pc, ts / ps, tm, pm, 100 * gf / ts / pk, 100 * gf / ps / pk, d, bs, bc, bd }'
+            tc, ps, pc, ts / ps, tm, pm, 100 * gf / tc / pk, 100 * gf / pc / pk, d, bs, bc, bd }'
 done
-echo "ratio = torch wall / photo3d wall; % = (feature-)convolution GFLOP/s as a share of the sgemm rate"
+echo "ratio = torch wall / photo3d wall; % = (feature-)convolution GFLOP per CPU second as a share of sgemm's"

@@ -94,6 +94,7 @@ static void test_convs(void)
     check_conv_alg(64, 64, 3, 1, 0, 1, 0, 0, 20, 18, 1);
     check_conv_alg(64, 64, 3, 1, 0, 2, 0, 0, 20, 18, 1);
     check_conv_alg(32, 32, 3, 1, 0, 2, 0, 1, 15, 18, 1);
+    check_conv_alg(96, 32, 3, 1, 1, 1, 0, 0, 16, 12, 1); /* padded (partial-conv decoders) */
 }
 
 static void test_instance_norm(void)

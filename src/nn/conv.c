@@ -307,11 +307,11 @@ static conv_geometry geometry(const nn_conv *cv, const nn_tensor *src, const nn_
 {
     conv_geometry g = {1, src->h, src->w, dst->h, dst->w, cv->dilation, 0,
                        {cv->pad, cv->pad}, {cv->pad, cv->pad}, use_bf16 && !cv->transposed};
-    if (!cv->winograd || cv->transposed || cv->k != 3 || cv->stride != 1 || cv->pad != 0)
+    if (!cv->winograd || cv->transposed || cv->k != 3 || cv->stride != 1 || cv->pad > 1)
         return g;
     if (cv->dilation == 1)
         g.winograd = 1;
-    if (cv->dilation == 2 && src->h % 2 == 0 && src->w % 2 == 0) {
+    if (cv->dilation == 2 && cv->pad == 0 && src->h % 2 == 0 && src->w % 2 == 0) {
         g.batch = 4;
         g.in_h = src->h / 2, g.in_w = src->w / 2, g.out_h = dst->h / 2, g.out_w = dst->w / 2;
         g.dilation = 1;

@@ -13,8 +13,9 @@ typedef struct nn_conv_prim nn_conv_prim;
 
 typedef struct nn_conv {
     int cin, cout, k, stride, pad, dilation, transposed;
-    /* Allow Winograd F(4x4, 3x3) for a 3x3, stride-1, unpadded layer (a
-     * dilation-2 layer is split into four undilated phase images first).
+    /* Allow Winograd F(4x4, 3x3) for a 3x3, stride-1 layer with padding 0
+     * or 1 (a dilation-2 layer, unpadded, is split into four undilated
+     * phase images first).
      * Faster; rounding differs from the direct algorithm (~1e-6 relative). */
     int winograd;
     float *weight;      /* cin*cout*k*k floats, owned */

@@ -231,5 +231,11 @@ int net_midas_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net)
         nn_conv_init(ctx, &L->out1, 128, 1, 3, 1, 1, 1, 0, 1) ||
         nn_load_conv(ctx, ck, "scratch.output_conv.1", &L->out1))
         return ctx->status;
+    /* Winograd where the work is: the residual units run up to three times
+     * per level. Its transformed weights (4x) and per-call scratch (about
+     * 4.5x the activations) cost too much memory for the trunk, the
+     * projections and the half-resolution output convolution. */
+    for (int i = 0; i < 4; i++)
+        L->rcu1[i].winograd = L->rcu2[i].winograd = 1;
     return P3D_OK;
 }

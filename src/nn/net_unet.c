@@ -46,6 +46,7 @@ static int load_pconv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *name, const 
     if (nn_conv_init(ctx, &pc->conv, s->cin, s->cout, s->k, s->stride, s->k / 2, 1, 0, s->bias))
         return ctx->status;
     pc->act = s->act;
+    pc->conv.winograd = s->stride == 1; /* the decoder's 3x3 layers */
     snprintf(key, sizeof key, "%s.conv.input_conv", name);
     if (nn_load_conv(ctx, ck, key, &pc->conv))
         return ctx->status;
