@@ -19,8 +19,6 @@ import numpy as np
 try:
     import cv2
     import torch
-    import torch.nn as nn
-    import torch.nn.functional as F
 except ImportError:
     print("SKIPPED: torch or cv2 not available")
     sys.exit(77)
@@ -29,110 +27,24 @@ BIN = os.environ.get("P3D_BIN", "photo3d")
 H, W = 256, 384
 
 
-class Bottleneck(nn.Module):
-    """torchvision ResNet-50 bottleneck: the stride sits on the 3x3 conv."""
-
-    def __init__(self, cin, planes, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, planes, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(planes)
-        self.conv2 = nn.Conv2d(planes, planes, 3, stride, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(planes)
-        self.conv3 = nn.Conv2d(planes, planes * 4, 1, bias=False)
-        self.bn3 = nn.BatchNorm2d(planes * 4)
-        self.downsample = None
-        if stride != 1 or cin != planes * 4:
-            self.downsample = nn.Sequential(nn.Conv2d(cin, planes * 4, 1, stride, bias=False),
-                                            nn.BatchNorm2d(planes * 4))
-
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = F.relu(self.bn2(self.conv2(out)))
-        out = self.bn3(self.conv3(out))
-        return F.relu(out + (self.downsample(x) if self.downsample is not None else x))
-
-
-def res_layer(cin, planes, blocks, stride):
-    layers = [Bottleneck(cin, planes, stride)]
-    layers += [Bottleneck(planes * 4, planes, 1) for _ in range(blocks - 1)]
-    return nn.Sequential(*layers)
-
-
-class ResidualConvUnit(nn.Module):
-    def __init__(self, features):
-        super().__init__()
-        self.conv1 = nn.Conv2d(features, features, 3, 1, 1, bias=True)
-        self.conv2 = nn.Conv2d(features, features, 3, 1, 1, bias=False)
-
-    def forward(self, x):
-        x = F.relu(x)  # the reference's in-place ReLU: the skip adds relu(x)
-        return self.conv2(F.relu(self.conv1(x))) + x
-
-
-class FeatureFusionBlock(nn.Module):
-    def __init__(self, features):
-        super().__init__()
-        self.resConfUnit = ResidualConvUnit(features)
-
-    def forward(self, x, skip=None):
-        if skip is not None:
-            x = x + self.resConfUnit(skip)
-        x = self.resConfUnit(x)
-        return F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=True)
-
-
-class Interpolate(nn.Module):
-    def forward(self, x):
-        return F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
-
-
-class MonoDepthNet(nn.Module):
-    def __init__(self, features=256):
-        super().__init__()
-        self.pretrained = nn.Module()
-        self.pretrained.layer1 = nn.Sequential(
-            nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
-            nn.MaxPool2d(3, 2, 1), res_layer(64, 64, 3, 1))
-        self.pretrained.layer2 = res_layer(256, 128, 4, 2)
-        self.pretrained.layer3 = res_layer(512, 256, 6, 2)
-        self.pretrained.layer4 = res_layer(1024, 512, 3, 2)
-        self.scratch = nn.Module()
-        for i, c in enumerate([256, 512, 1024, 2048]):
-            setattr(self.scratch, "layer%d_rn" % (i + 1), nn.Conv2d(c, features, 3, 1, 1, bias=False))
-        for i in range(1, 5):
-            setattr(self.scratch, "refinenet%d" % i, FeatureFusionBlock(features))
-        self.scratch.output_conv = nn.Sequential(
-            nn.Conv2d(features, 128, 3, 1, 1), nn.Conv2d(128, 1, 3, 1, 1), Interpolate())
-
-    def forward(self, x):
-        p, s = self.pretrained, self.scratch
-        l1 = p.layer1(x)
-        l2 = p.layer2(l1)
-        l3 = p.layer3(l2)
-        l4 = p.layer4(l3)
-        p4 = s.refinenet4(s.layer4_rn(l4))
-        p3 = s.refinenet3(p4, s.layer3_rn(l3))
-        p2 = s.refinenet2(p3, s.layer2_rn(l2))
-        p1 = s.refinenet1(p2, s.layer1_rn(l1))
-        return s.output_conv(p1)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nn_torch_models import make_net, randomise  # noqa: E402 (the shared PyTorch MonoDepthNet)
 
 
 def random_model():
-    torch.manual_seed(3)
-    net = MonoDepthNet()
-    with torch.no_grad():
-        for m in net.modules():
-            if isinstance(m, nn.Conv2d):
-                fan_in = m.weight[0].numel()
-                m.weight.normal_(0, (1.0 / fan_in) ** 0.5)
-                if m.bias is not None:
-                    m.bias.uniform_(-0.1, 0.1)
-            elif isinstance(m, nn.BatchNorm2d):
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.2, 0.2)
-                m.running_mean.uniform_(-0.2, 0.2)
-                m.running_var.uniform_(0.5, 1.5)
-    return net.eval()
+    """Random weights and batch-norm statistics; like the official file, the
+    state_dict has no num_batches_tracked."""
+    return randomise(make_net("midas"), 3)
+
+
+def with_batches_tracked(state):
+    """The same state_dict as a current PyTorch saves it."""
+    out = {}
+    for k, v in state.items():
+        out[k] = v
+        if k.endswith("running_var"):
+            out[k[:-len("running_var")] + "num_batches_tracked"] = torch.tensor(1000)
+    return out
 
 
 def check_tsv(state):
@@ -204,7 +116,8 @@ class Checks:
 def main():
     torch.set_num_threads(2)
     net = random_model()
-    state = net.state_dict()
+    no_nbt = net.state_dict()
+    state = with_batches_tracked(no_nbt)
     c = Checks()
     if not check_tsv(state):
         c.failed += 1
@@ -225,7 +138,6 @@ def main():
                 ref_raw = net(torch.from_numpy(x)).numpy()
         raw_in = os.path.join(tmp, "in.npy")
         np.save(raw_in, x)
-        no_nbt = {k: v for k, v in state.items() if not k.endswith("num_batches_tracked")}
         variants = [("legacy, no num_batches_tracked", no_nbt, False),
                     ("legacy", state, False), ("zip", state, True)]
         for name, sd, use_zip in variants:
