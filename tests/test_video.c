@@ -4,10 +4,9 @@
  * failures leave no output behind. */
 #include "photo3d/render.h"
 #include "testlib.h"
+#include "video_decode.h"
 
 #include <dirent.h>
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,49 +17,30 @@ typedef struct {
     int center_rgb[3]; /* first frame, centre pixel (from the decoder's YUV) */
 } probe;
 
+/* The first frame's centre pixel, from the decoder's YUV (BT.601 limited). */
+static void probe_frame(void *user, const AVFrame *fr)
+{
+    probe *p = user;
+    if (p->frames++ == 0 && fr->format == AV_PIX_FMT_YUV420P) {
+        int x = fr->width / 2, y = fr->height / 2;
+        double Y = fr->data[0][y * fr->linesize[0] + x] - 16.0;
+        double U = fr->data[1][y / 2 * fr->linesize[1] + x / 2] - 128.0;
+        double V = fr->data[2][y / 2 * fr->linesize[2] + x / 2] - 128.0;
+        p->center_rgb[0] = (int)(1.164 * Y + 1.596 * V + 0.5);
+        p->center_rgb[1] = (int)(1.164 * Y - 0.392 * U - 0.813 * V + 0.5);
+        p->center_rgb[2] = (int)(1.164 * Y + 2.017 * U + 0.5);
+    }
+}
+
 static int probe_video(const char *path, probe *p)
 {
     memset(p, 0, sizeof *p);
-    AVFormatContext *fmt = NULL;
-    if (avformat_open_input(&fmt, path, NULL, NULL) < 0)
+    video_stream_info info;
+    if (!decode_video(path, &info, probe_frame, p))
         return 0;
-    avformat_find_stream_info(fmt, NULL);
-    int si = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
-    AVStream *st = fmt->streams[si];
-    p->width = st->codecpar->width;
-    p->height = st->codecpar->height;
-    p->fps = av_q2d(st->avg_frame_rate.num ? st->avg_frame_rate : st->r_frame_rate);
-    const AVCodec *dec = avcodec_find_decoder(st->codecpar->codec_id);
-    AVCodecContext *dc = avcodec_alloc_context3(dec);
-    avcodec_parameters_to_context(dc, st->codecpar);
-    avcodec_open2(dc, dec, NULL);
-    AVPacket *pkt = av_packet_alloc();
-    AVFrame *fr = av_frame_alloc();
-    int eof = 0;
-    while (!eof) {
-        if (av_read_frame(fmt, pkt) < 0) {
-            eof = 1;
-            avcodec_send_packet(dc, NULL);
-        } else if (pkt->stream_index == si) {
-            avcodec_send_packet(dc, pkt);
-        }
-        av_packet_unref(pkt);
-        while (avcodec_receive_frame(dc, fr) == 0) {
-            if (p->frames++ == 0 && fr->format == AV_PIX_FMT_YUV420P) {
-                int x = fr->width / 2, y = fr->height / 2;
-                double Y = fr->data[0][y * fr->linesize[0] + x] - 16.0;
-                double U = fr->data[1][y / 2 * fr->linesize[1] + x / 2] - 128.0;
-                double V = fr->data[2][y / 2 * fr->linesize[2] + x / 2] - 128.0;
-                p->center_rgb[0] = (int)(1.164 * Y + 1.596 * V + 0.5);
-                p->center_rgb[1] = (int)(1.164 * Y - 0.392 * U - 0.813 * V + 0.5);
-                p->center_rgb[2] = (int)(1.164 * Y + 2.017 * U + 0.5);
-            }
-        }
-    }
-    av_frame_free(&fr);
-    av_packet_free(&pkt);
-    avcodec_free_context(&dc);
-    avformat_close_input(&fmt);
+    p->width = info.width;
+    p->height = info.height;
+    p->fps = info.fps;
     return 1;
 }
 
