@@ -69,6 +69,11 @@ done
 [ ! -e "$T/vid/moon_swing.mp4" ] && ok || bad "swing rendered though not asked"
 frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$T/vid/moon_zoom-in.mp4" 2>/dev/null)
 [ "$frames" = 6 ] && ok || bad "zoom-in has '$frames' frames, expected 6"
+# The reference's video keys given with --set reach the videos
+expect_exit 0 "$P3D_BIN" run "$M/moon.jpg" --depth "$M/moon.npy" -o "$T/vset" --video zoom-in \
+  --set num_frames=3 --set fps=30 --quiet "${SMALL[@]:2}"
+got=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames,r_frame_rate -of csv=p=0 "$T/vset/moon_zoom-in.mp4" 2>/dev/null)
+[ "$got" = "30/1,3" ] && ok || bad "video keys: got '$got', expected 30/1,3"
 expect_exit 2 "$P3D_BIN" run --depth "$M/moon.npy" -o "$T/none"
 expect_exit 0 "$P3D_BIN" run --help-options
 expect_out "^  depth_threshold +0.04 "

@@ -59,7 +59,10 @@ static int print_options(void)
     return 0;
 }
 
-static int configure(const cli_args *a, p3d_ctx *ctx, p3d_pipeline_options *o)
+/* Pipeline options from --config and --set; --set keys of the reference's
+ * video settings (fps, num_frames, x_shift_range, ...) go to the videos. */
+static int configure(const cli_args *a, p3d_ctx *ctx, p3d_pipeline_options *o,
+                     p3d_render_options *ropt)
 {
     p3d_pipeline_defaults(o);
     const char *cfg = cli_get(a, "config");
@@ -76,6 +79,10 @@ static int configure(const cli_args *a, p3d_ctx *ctx, p3d_pipeline_options *o)
         key[eq - kv] = 0;
         const char *note = NULL;
         int r = p3d_pipeline_set(ctx, o, key, eq + 1, &note);
+        p3d_ctx video;
+        p3d_ctx_init(&video);
+        if (r == 1 && p3d_render_options_set(&video, ropt, key, eq + 1) == P3D_OK)
+            continue;
         if (r == 1 && !a->quiet)
             print_note(NULL, key, note);
         else if (r)
@@ -246,7 +253,7 @@ int cmd_run(int argc, char **argv)
     if (want_videos && videos && p3d_render_options_select(&ctx, &ropt, videos))
         return cli_fail("run", &ctx);
     p3d_pipeline_options o;
-    if (configure(&a, &ctx, &o))
+    if (configure(&a, &ctx, &o, &ropt))
         return cli_fail("run", &ctx);
     p3d_image photo = {0};
     p3d_map depth = {0};
