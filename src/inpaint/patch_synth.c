@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PATCH_RADIUS 3         /* 7x7 patches; smaller where no 7x7 source fits */
+#define PATCH_RADIUS 4         /* 9x9 patches; smaller where no 9x9 source fits */
 #define MAX_LEVELS 8
 #define COARSEST_HOLE_RADIUS 4 /* levels are added until the hole is this thin... */
 #define MIN_LEVEL_SIZE 24      /* ...or the level this small */
