@@ -32,6 +32,9 @@ typedef struct p3d_inpaint_backend {
     int (*color)(p3d_ctx *ctx, void *state, p3d_inpaint_job *job);
     void (*destroy)(void *state);
     int serial; /* 1: the backend is not reentrant (it threads internally); jobs run one at a time */
+    int keep_context_band; /* 1: the visible context next to the silhouette is kept as it is
+                            * (no depth_edge_dilate erosion band repainted): exemplar synthesis
+                            * copies from it rather than needing a band to blend its fill into */
 } p3d_inpaint_backend;
 
 #endif

@@ -25,8 +25,11 @@ void inpaint_copy_edges(p3d_inpaint_job *job);
  * then take the nearest (smallest) depth of their neighbours. */
 int inpaint_fill_depth(p3d_ctx *ctx, p3d_inpaint_job *job, const uint8_t *barrier);
 
-/* patch_synth.c: rgb_out by exemplar-based synthesis from the context. */
-int inpaint_synthesize_color(p3d_ctx *ctx, p3d_inpaint_job *job);
+/* patch_synth.c: rgb_out by exemplar-based synthesis from the context;
+ * confidence (width*height, may be NULL): per mask pixel, how well the source
+ * patches that made it match (0..1, see patch_vote_confidence; 0 where no
+ * source patch exists), 1 elsewhere. */
+int inpaint_synthesize_color(p3d_ctx *ctx, p3d_inpaint_job *job, float *confidence);
 /* baselines.c: rgb_out by membrane interpolation of colour. */
 int inpaint_diffuse_color(p3d_ctx *ctx, p3d_inpaint_job *job);
 

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PATCH_RADIUS 3         /* 7x7 patches; smaller where no 7x7 source fits */
+#define PATCH_RADIUS 4         /* 9x9 patches; smaller where no 9x9 source fits */
 #define MAX_LEVELS 8
 #define COARSEST_HOLE_RADIUS 4 /* levels are added until the hole is this thin... */
 #define MIN_LEVEL_SIZE 24      /* ...or the level this small */
@@ -225,7 +225,8 @@ static int init_field(p3d_ctx *ctx, const synth_level *L, patch_field *f)
 }
 
 /* Synthesises every level from the coarsest (levels[n-1]) to the finest. */
-static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t *rng)
+static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t *rng,
+                             float *confidence)
 {
     patch_field prev = {0}, cur = {0};
     int rc = P3D_OK;
@@ -261,6 +262,8 @@ static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t 
             patchmatch_search(L, &cur, iterations, radius, rng);
             patch_vote(L, &cur, 1);
         }
+        if (!rc && l == 0 && confidence)
+            rc = patch_vote_confidence(ctx, L, &cur, confidence);
         patch_field_free(&prev);
         prev = cur;
         memset(&cur, 0, sizeof cur);
@@ -278,11 +281,13 @@ static void write_output(const p3d_inpaint_job *job, const synth_level *L)
                 L->state[i] == SYNTH_OUTSIDE ? 0 : L->img[i * L->nc + (L->nc == 1 ? 0 : c)];
 }
 
-int inpaint_synthesize_color(p3d_ctx *ctx, p3d_inpaint_job *job)
+int inpaint_synthesize_color(p3d_ctx *ctx, p3d_inpaint_job *job, float *confidence)
 {
     const int w = job->width, h = job->height;
     if (w <= 0 || h <= 0)
         return P3D_OK;
+    for (long i = 0; confidence && i < (long)w * h; i++)
+        confidence[i] = job->mask[i] ? 0.0f : 1.0f;
     synth_level levels[MAX_LEVELS] = {{0}};
     int nlevels = 0, rc = alloc_level(ctx, &levels[0], w, h, job->gray ? 1 : 3);
     if (!rc) {
@@ -300,7 +305,7 @@ int inpaint_synthesize_color(p3d_ctx *ctx, p3d_inpaint_job *job)
     }
     uint64_t rng = SYNTH_SEED ^ ((uint64_t)w << 32) ^ (uint64_t)h;
     if (!rc)
-        rc = synthesize_levels(ctx, levels, nlevels, &rng);
+        rc = synthesize_levels(ctx, levels, nlevels, &rng, confidence);
     if (!rc)
         write_output(job, &levels[0]);
     for (int l = 0; l < MAX_LEVELS; l++)

@@ -230,3 +230,22 @@ void patch_vote(synth_level *L, patch_field *f, int weighted)
             for (int c = 0; c < nc; c++)
                 L->img[q * nc + c] = (uint8_t)(f->vote_sum[q * nc + c] / f->vote_total[q] + 0.5f);
 }
+
+int patch_vote_confidence(p3d_ctx *ctx, const synth_level *L, const patch_field *f, float *conf)
+{
+    const int w = L->w, h = L->h, r = f->radius;
+    int32_t *votes = calloc((size_t)w * h, sizeof *votes);
+    if (!votes)
+        return p3d_fail(ctx, P3D_E_NOMEM, "patch synthesis: out of memory for a %dx%d level", w, h);
+    for (long k = 0; k < f->ntargets; k++) {
+        const int tx = f->target[k] % w, ty = f->target[k] / w;
+        for (int y = ty < r ? 0 : ty - r; y <= ty + r && y < h; y++)
+            for (int x = tx < r ? 0 : tx - r; x <= tx + r && x < w; x++)
+                votes[(long)y * w + x]++;
+    }
+    for (long q = 0; q < (long)w * h; q++)
+        if (L->state[q] == SYNTH_HOLE)
+            conf[q] = votes[q] ? fminf(f->vote_total[q] / votes[q], 1.0f) : 0.0f;
+    free(votes);
+    return P3D_OK;
+}

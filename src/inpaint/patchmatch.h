@@ -64,6 +64,10 @@ void patchmatch_search(const synth_level *L, patch_field *f, int iterations, int
  * exp(-mean squared difference / 2 VOTE_SIGMA^2) by its cost (which must be
  * current), else all weigh the same. */
 void patch_vote(synth_level *L, patch_field *f, int weighted);
+/* After a weighted patch_vote: per hole pixel, the mean weight of the votes it
+ * got (1: every covering patch matches exactly, towards 0: none matches well);
+ * other pixels are left as they are. */
+int patch_vote_confidence(p3d_ctx *ctx, const synth_level *L, const patch_field *f, float *conf);
 
 /* Distance of target k to the source centred at pixel s: SSD over the target
  * patch's pixels that are inside the level and valid (valid: laid out like

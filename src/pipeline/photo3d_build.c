@@ -177,7 +177,7 @@ int p3d_photo3d_build(p3d_ctx *ctx, const p3d_image *photo, const p3d_map *depth
     for (int it = 0; it < 2 && !rc; it++) {
         region_params rp = {it, it ? o->background_thickness_2 : o->background_thickness,
                             it ? o->context_thickness_2 : o->context_thickness,
-                            it ? 0 : o->depth_edge_dilate};
+                            it || backend->keep_context_band ? 0 : o->depth_edge_dilate};
         ldi_inpaint_debug idbg, *pidbg = NULL;
         ldi_inpaint_stats st;
         if (it == 1)
