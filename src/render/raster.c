@@ -24,9 +24,11 @@
 
 typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
+typedef float v4f __attribute__((vector_size(16)));
 static const v8f lane_x = {0, 1, 2, 3, 0, 1, 2, 3};
 static const v8f lane_y = {0, 0, 0, 0, 1, 1, 1, 1};
 static const v8f max_value = {255, 255, 255, 255, 255, 255, 255, 255};
+static const v4f beyond = {INFINITY, INFINITY, INFINITY, INFINITY}; /* a row past the band */
 
 /* Plain comparisons: fminf/fmaxf are library calls with NaN rules. */
 static inline float min3(float a, float b, float c)
@@ -168,13 +170,13 @@ static void draw_triangle(const projected *const v[3], raster_canvas *cv, int x0
             v8f w1 = dx[1] * (py - ay[1]) - dy[1] * (px - ax[1]);
             v8f w2 = dx[2] * (py - ay[2]) - dy[2] * (px - ax[2]);
             v8f z = w0 * iz[0] + w1 * iz[1] + w2 * iz[2];
-            v8f zb;
-            memcpy(&zb, zrow0 + sx, sizeof(float) * STAMP_W);
+            /* two 4-wide row loads joined in registers (a join through
+             * memory stalls store forwarding) */
+            v4f zb0, zb1 = beyond;
+            memcpy(&zb0, zrow0 + sx, sizeof zb0);
             if (zrow1)
-                memcpy((float *)&zb + STAMP_W, zrow1 + sx, sizeof(float) * STAMP_W);
-            else
-                for (int c = STAMP_W; c < 2 * STAMP_W; c++)
-                    zb[c] = INFINITY;
+                memcpy(&zb1, zrow1 + sx, sizeof zb1);
+            v8f zb = __builtin_shufflevector(zb0, zb1, 0, 1, 2, 3, 4, 5, 6, 7);
             v8i pass = (w0 >= 0) & (w1 >= 0) & (w2 >= 0) & (z > zb) & (px < xb + 1.0f);
             unsigned bits = 0;
             for (int lane = 0; lane < 8; lane++)
