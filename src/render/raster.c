@@ -43,6 +43,19 @@ static inline float max3(float a, float b, float c)
     return m > c ? m : c;
 }
 
+/* Bit k set when lane k of the mask is true. */
+static inline unsigned lane_bits(v8i mask)
+{
+#ifdef __AVX__
+    return (unsigned)__builtin_ia32_movmskps256((v8f)mask);
+#else
+    unsigned bits = 0;
+    for (int lane = 0; lane < 8; lane++)
+        bits |= (unsigned)(mask[lane] & 1) << lane;
+    return bits;
+#endif
+}
+
 typedef struct {
     float x, y, inv_z; /* inv_z <= 0: in front of the near plane */
     float colour_z[3]; /* colour * inv_z, interpolated linearly on screen */
@@ -178,9 +191,7 @@ static void draw_triangle(const projected *const v[3], raster_canvas *cv, int x0
                 memcpy(&zb1, zrow1 + sx, sizeof zb1);
             v8f zb = __builtin_shufflevector(zb0, zb1, 0, 1, 2, 3, 4, 5, 6, 7);
             v8i pass = (w0 >= 0) & (w1 >= 0) & (w2 >= 0) & (z > zb) & (px < xb + 1.0f);
-            unsigned bits = 0;
-            for (int lane = 0; lane < 8; lane++)
-                bits |= (unsigned)(pass[lane] & 1) << lane;
+            unsigned bits = lane_bits(pass);
             if (!bits)
                 continue;
             v8f inv = 1.0f / z;
