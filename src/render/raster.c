@@ -58,8 +58,8 @@ static inline unsigned lane_bits(v8i mask)
 
 typedef struct {
     float x, y, inv_z; /* inv_z <= 0: in front of the near plane */
-    float colour_z[3]; /* colour * inv_z, interpolated linearly on screen */
-} projected;
+    uint8_t rgba[4];   /* colour; colour * inv_z is interpolated linearly on screen */
+} projected;           /* 16 bytes: the bands stream these from memory for every face */
 
 int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size)
 {
@@ -113,8 +113,7 @@ static void project_vertices(const p3d_mesh *m, const double center[3], double f
         out[i].x = (float)(half + focal * (p[0] - center[0]) * iz);
         out[i].y = (float)(half + focal * (p[1] - center[1]) * iz);
         out[i].inv_z = (float)iz;
-        for (int ch = 0; ch < 3; ch++)
-            out[i].colour_z[ch] = m->rgba[4 * i + ch] * out[i].inv_z;
+        memcpy(out[i].rgba, m->rgba + 4 * i, 4);
     }
 }
 
@@ -171,7 +170,7 @@ static void draw_triangle(const projected *const v[3], raster_canvas *cv, int x0
     for (int k = 0; k < 3; k++) {
         iz[k] = v[k]->inv_z * inv_area;
         for (int ch = 0; ch < 3; ch++)
-            cz[ch][k] = v[k]->colour_z[ch] * inv_area;
+            cz[ch][k] = v[k]->rgba[ch] * v[k]->inv_z * inv_area;
     }
     for (int sy = ya; sy <= yb; sy += STAMP_H) {
         v8f py = (float)sy + 0.5f + lane_y;
