@@ -84,6 +84,7 @@ void raster_canvas_free(raster_canvas *c)
     for (int k = 0; k < 3; k++)
         free(c->plane[k]);
     free(c->inv_depth);
+    free(c->projected);
     memset(c, 0, sizeof *c);
 }
 
@@ -249,9 +250,16 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
                         view->x0, view->x1, view->y0, view->y1);
     if (!(fov > 0 && fov < P3D_PI))
         return p3d_fail(ctx, P3D_E_INPUT, "mesh field of view %g rad is not in (0, pi)", fov);
-    projected *pv = malloc(sizeof *pv * (size_t)(mesh->nverts ? mesh->nverts : 1));
-    if (!pv)
-        return p3d_fail(ctx, P3D_E_NOMEM, "out of memory projecting %ld vertices", mesh->nverts);
+    if (canvas->nprojected < mesh->nverts || !canvas->projected) {
+        free(canvas->projected);
+        canvas->nprojected = mesh->nverts ? mesh->nverts : 1;
+        canvas->projected = malloc(sizeof(projected) * (size_t)canvas->nprojected);
+        if (!canvas->projected) {
+            canvas->nprojected = 0;
+            return p3d_fail(ctx, P3D_E_NOMEM, "out of memory projecting %ld vertices", mesh->nverts);
+        }
+    }
+    projected *pv = canvas->projected;
     int threads = ctx->threads > 0 ? ctx->threads : 1;
     project_vertices(mesh, center, fov, canvas->size, threads, pv);
     int bands = threads;
@@ -262,6 +270,5 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
         if (y0 < y1)
             draw_band(mesh, pv, canvas, view->x0, y0, view->x1, y1);
     }
-    free(pv);
     return P3D_OK;
 }
