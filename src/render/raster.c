@@ -24,9 +24,11 @@
 
 typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
+typedef float v4f __attribute__((vector_size(16)));
 static const v8f lane_x = {0, 1, 2, 3, 0, 1, 2, 3};
 static const v8f lane_y = {0, 0, 0, 0, 1, 1, 1, 1};
 static const v8f max_value = {255, 255, 255, 255, 255, 255, 255, 255};
+static const v4f beyond = {INFINITY, INFINITY, INFINITY, INFINITY}; /* a row past the band */
 
 /* Plain comparisons: fminf/fmaxf are library calls with NaN rules. */
 static inline float min3(float a, float b, float c)
@@ -41,10 +43,23 @@ static inline float max3(float a, float b, float c)
     return m > c ? m : c;
 }
 
+/* Bit k set when lane k of the mask is true. */
+static inline unsigned lane_bits(v8i mask)
+{
+#ifdef __AVX__
+    return (unsigned)__builtin_ia32_movmskps256((v8f)mask);
+#else
+    unsigned bits = 0;
+    for (int lane = 0; lane < 8; lane++)
+        bits |= (unsigned)(mask[lane] & 1) << lane;
+    return bits;
+#endif
+}
+
 typedef struct {
     float x, y, inv_z; /* inv_z <= 0: in front of the near plane */
-    float colour_z[3]; /* colour * inv_z, interpolated linearly on screen */
-} projected;
+    uint8_t rgba[4];   /* colour; colour * inv_z is interpolated linearly on screen */
+} projected;           /* 16 bytes: the bands stream these from memory for every face */
 
 int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size)
 {
@@ -69,6 +84,7 @@ void raster_canvas_free(raster_canvas *c)
     for (int k = 0; k < 3; k++)
         free(c->plane[k]);
     free(c->inv_depth);
+    free(c->projected);
     memset(c, 0, sizeof *c);
 }
 
@@ -98,8 +114,7 @@ static void project_vertices(const p3d_mesh *m, const double center[3], double f
         out[i].x = (float)(half + focal * (p[0] - center[0]) * iz);
         out[i].y = (float)(half + focal * (p[1] - center[1]) * iz);
         out[i].inv_z = (float)iz;
-        for (int ch = 0; ch < 3; ch++)
-            out[i].colour_z[ch] = m->rgba[4 * i + ch] * out[i].inv_z;
+        memcpy(out[i].rgba, m->rgba + 4 * i, 4);
     }
 }
 
@@ -156,7 +171,7 @@ static void draw_triangle(const projected *const v[3], raster_canvas *cv, int x0
     for (int k = 0; k < 3; k++) {
         iz[k] = v[k]->inv_z * inv_area;
         for (int ch = 0; ch < 3; ch++)
-            cz[ch][k] = v[k]->colour_z[ch] * inv_area;
+            cz[ch][k] = v[k]->rgba[ch] * v[k]->inv_z * inv_area;
     }
     for (int sy = ya; sy <= yb; sy += STAMP_H) {
         v8f py = (float)sy + 0.5f + lane_y;
@@ -168,17 +183,15 @@ static void draw_triangle(const projected *const v[3], raster_canvas *cv, int x0
             v8f w1 = dx[1] * (py - ay[1]) - dy[1] * (px - ax[1]);
             v8f w2 = dx[2] * (py - ay[2]) - dy[2] * (px - ax[2]);
             v8f z = w0 * iz[0] + w1 * iz[1] + w2 * iz[2];
-            v8f zb;
-            memcpy(&zb, zrow0 + sx, sizeof(float) * STAMP_W);
+            /* two 4-wide row loads joined in registers (a join through
+             * memory stalls store forwarding) */
+            v4f zb0, zb1 = beyond;
+            memcpy(&zb0, zrow0 + sx, sizeof zb0);
             if (zrow1)
-                memcpy((float *)&zb + STAMP_W, zrow1 + sx, sizeof(float) * STAMP_W);
-            else
-                for (int c = STAMP_W; c < 2 * STAMP_W; c++)
-                    zb[c] = INFINITY;
+                memcpy(&zb1, zrow1 + sx, sizeof zb1);
+            v8f zb = __builtin_shufflevector(zb0, zb1, 0, 1, 2, 3, 4, 5, 6, 7);
             v8i pass = (w0 >= 0) & (w1 >= 0) & (w2 >= 0) & (z > zb) & (px < xb + 1.0f);
-            unsigned bits = 0;
-            for (int lane = 0; lane < 8; lane++)
-                bits |= (unsigned)(pass[lane] & 1) << lane;
+            unsigned bits = lane_bits(pass);
             if (!bits)
                 continue;
             v8f inv = 1.0f / z;
@@ -237,9 +250,16 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
                         view->x0, view->x1, view->y0, view->y1);
     if (!(fov > 0 && fov < P3D_PI))
         return p3d_fail(ctx, P3D_E_INPUT, "mesh field of view %g rad is not in (0, pi)", fov);
-    projected *pv = malloc(sizeof *pv * (size_t)(mesh->nverts ? mesh->nverts : 1));
-    if (!pv)
-        return p3d_fail(ctx, P3D_E_NOMEM, "out of memory projecting %ld vertices", mesh->nverts);
+    if (canvas->nprojected < mesh->nverts || !canvas->projected) {
+        free(canvas->projected);
+        canvas->nprojected = mesh->nverts ? mesh->nverts : 1;
+        canvas->projected = malloc(sizeof(projected) * (size_t)canvas->nprojected);
+        if (!canvas->projected) {
+            canvas->nprojected = 0;
+            return p3d_fail(ctx, P3D_E_NOMEM, "out of memory projecting %ld vertices", mesh->nverts);
+        }
+    }
+    projected *pv = canvas->projected;
     int threads = ctx->threads > 0 ? ctx->threads : 1;
     project_vertices(mesh, center, fov, canvas->size, threads, pv);
     int bands = threads;
@@ -250,6 +270,5 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
         if (y0 < y1)
             draw_band(mesh, pv, canvas, view->x0, y0, view->x1, y1);
     }
-    free(pv);
     return P3D_OK;
 }

@@ -14,6 +14,8 @@ typedef struct raster_canvas {
     int size, zstride;
     uint8_t *plane[3]; /* R, G, B; size*size each */
     float *inv_depth;  /* 1/z of the nearest surface, 0 = background; row y at y*zstride */
+    void *projected;   /* scratch kept between draws: the mesh's vertices on screen */
+    long nprojected;   /* its capacity in vertices */
 } raster_canvas;
 
 /* A rectangle of pixels [x0, x1) x [y0, y1). */
