@@ -39,9 +39,39 @@ static void print_opts(FILE *f, const cli_opt *o)
     }
 }
 
+/* Prints text word-wrapped at 96 columns, keeping its own line breaks. */
+static void print_wrapped(const char *text)
+{
+    int col = 0;
+    while (*text) {
+        if (*text == '\n') {
+            putchar('\n');
+            col = 0;
+            text++;
+            continue;
+        }
+        size_t word = strcspn(text, " \n");
+        if (col > 0 && col + 1 + (int)word > 96) {
+            putchar('\n');
+            col = 0;
+        } else if (col > 0) {
+            putchar(' ');
+            col++;
+        }
+        fwrite(text, 1, word, stdout);
+        col += (int)word;
+        text += word;
+        while (*text == ' ')
+            text++;
+    }
+    putchar('\n');
+}
+
 static void print_help(const cli_spec *s)
 {
-    printf("usage: photo3d %s [options] %s\n\n%s\n\noptions:\n", s->command, s->usage, s->summary);
+    printf("usage: photo3d %s [options] %s\n\n", s->command, s->usage);
+    print_wrapped(s->summary);
+    printf("\noptions:\n");
     print_opts(stdout, s->opts);
     print_opts(stdout, common_opts);
 }
