@@ -68,6 +68,8 @@ int p3d_image_alloc(p3d_ctx *ctx, p3d_image *img, int width, int height, int cha
 void p3d_image_free(p3d_image *img);
 int p3d_map_alloc(p3d_ctx *ctx, p3d_map *map, int width, int height);
 void p3d_map_free(p3d_map *map);
+/* dst = a new copy of src (dst is overwritten, not freed). */
+int p3d_map_copy(p3d_ctx *ctx, const p3d_map *src, p3d_map *dst);
 
 /* Pinhole camera in pixels of a width x height image. */
 typedef struct p3d_camera {

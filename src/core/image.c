@@ -49,6 +49,14 @@ int p3d_map_alloc(p3d_ctx *ctx, p3d_map *map, int width, int height)
     return P3D_OK;
 }
 
+int p3d_map_copy(p3d_ctx *ctx, const p3d_map *src, p3d_map *dst)
+{
+    int rc = p3d_map_alloc(ctx, dst, src->width, src->height);
+    if (!rc)
+        memcpy(dst->data, src->data, sizeof(float) * (size_t)src->width * src->height);
+    return rc;
+}
+
 void p3d_map_free(p3d_map *map)
 {
     free(map->data);

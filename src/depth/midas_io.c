@@ -60,10 +60,9 @@ int p3d_midas_postprocess(p3d_ctx *ctx, const p3d_map *net_out, int width, int h
     int out_w, out_h, w = net_out->width, h = net_out->height;
     p3d_midas_output_size(width, height, &out_w, &out_h);
     p3d_map blurred;
-    int st = p3d_map_alloc(ctx, &blurred, w, h);
+    int st = p3d_map_copy(ctx, net_out, &blurred);
     if (st)
         return st;
-    memcpy(blurred.data, net_out->data, (size_t)w * h * sizeof(float));
     if (!p3d_box3x3(blurred.data, w, h))
         st = p3d_fail(ctx, P3D_E_NOMEM, "out of memory for a %dx%d box filter", w, h);
     if (!st)

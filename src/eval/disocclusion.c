@@ -38,10 +38,9 @@ static int warp_mesh(p3d_ctx *ctx, const p3d_map *z, const p3d_camera *cam, cons
     long n = (long)w * h;
     memset(m, 0, sizeof *m);
     p3d_map filled = {0};
-    int rc = p3d_map_alloc(ctx, &filled, w, h);
+    int rc = p3d_map_copy(ctx, z, &filled);
     if (rc)
         return rc;
-    memcpy(filled.data, z->data, sizeof(float) * n);
     double *mot = malloc(sizeof(double) * 2 * n);
     m->xyz = malloc(sizeof(float) * 3 * n);
     m->rgba = malloc(4 * (size_t)n);

@@ -57,10 +57,9 @@ int eval_stretch_mesh(p3d_ctx *ctx, const p3d_eval_job *job, p3d_mesh *mesh)
     long n = (long)w * h;
     memset(mesh, 0, sizeof *mesh);
     p3d_map depth = {0};
-    int rc = p3d_map_alloc(ctx, &depth, w, h);
+    int rc = p3d_map_copy(ctx, job->depth, &depth);
     if (rc)
         return rc;
-    memcpy(depth.data, job->depth->data, sizeof(float) * n);
     const p3d_pipeline_options *o = job->options;
     rc = p3d_depth_bilateral_median(ctx, &depth, o->depth_threshold, o->filter_size, o->sparse_iter);
     mesh->xyz = malloc(sizeof(float) * 3 * n);

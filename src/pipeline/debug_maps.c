@@ -18,10 +18,7 @@ void p3d_pipeline_debug_free(p3d_pipeline_debug *d)
 
 int debug_keep_depth(p3d_ctx *ctx, p3d_pipeline_debug *d, const p3d_map *depth)
 {
-    int rc = p3d_map_alloc(ctx, &d->depth_filtered, depth->width, depth->height);
-    if (!rc)
-        memcpy(d->depth_filtered.data, depth->data, sizeof(float) * depth->width * depth->height);
-    return rc;
+    return p3d_map_copy(ctx, depth, &d->depth_filtered);
 }
 
 int debug_edges_image(p3d_ctx *ctx, p3d_pipeline_debug *d, const ldi *l, const uint8_t *cls)
