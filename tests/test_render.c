@@ -52,7 +52,7 @@ static void init_mesh(quad_mesh *q, int size, double fov)
 static const uint8_t *px(const raster_canvas *c, int x, int y, uint8_t out[3])
 {
     for (int k = 0; k < 3; k++)
-        out[k] = c->plane[k][(size_t)y * c->size + x];
+        out[k] = (uint8_t)(c->rgbx[(size_t)y * c->size + x] >> 8 * k);
     return out;
 }
 
@@ -107,7 +107,7 @@ static void test_coverage_and_zorder(p3d_ctx *ctx)
     ctx->threads = 3;
     CHECK_INT(raster_draw(ctx, &q.mesh, center, P3D_PI / 2, NULL, &cv3), P3D_OK);
     ctx->threads = threads;
-    CHECK(memcmp(cv.plane[0], cv3.plane[0], 1600) == 0 && memcmp(cv.plane[2], cv3.plane[2], 1600) == 0);
+    CHECK(memcmp(cv.rgbx, cv3.rgbx, 1600 * sizeof *cv.rgbx) == 0);
     raster_canvas_free(&cv3);
 
     /* Moving the camera to z = 1.5 puts the blue quad behind the near plane's
@@ -173,10 +173,8 @@ static void test_reduce(p3d_ctx *ctx)
      * -> 2, (1,0) = 255*3*1/144 = 5.3 -> 5, (2,2) = 0. */
     raster_canvas cv;
     CHECK_INT(raster_canvas_alloc(ctx, &cv, 9), P3D_OK);
-    for (int k = 0; k < 3; k++) {
-        memset(cv.plane[k], 0, 81);
-        cv.plane[k][3 * 9 + 3] = 255;
-    }
+    memset(cv.rgbx, 0, 81 * sizeof *cv.rgbx);
+    cv.rgbx[3 * 9 + 3] = 0xffffff;
     p3d_image out = {0};
     CHECK_INT(frame_reduce(ctx, &cv, 3, NULL, &out), P3D_OK);
     CHECK_INT(out.width, 3);
@@ -187,10 +185,9 @@ static void test_reduce(p3d_ctx *ctx)
     /* Reflect-101 at the border: a white first row blurs into row -1 as its
      * mirror, row 1: output row 0 = 255 * (3 + 4*0 + 1*... ) -> weights of
      * canvas rows -1 (mirror of 1: 0), 0 (3): 255*3/12 = 63.75 -> 64. */
-    for (int k = 0; k < 3; k++) {
-        memset(cv.plane[k], 0, 81);
-        memset(cv.plane[k], 255, 9);
-    }
+    memset(cv.rgbx, 0, 81 * sizeof *cv.rgbx);
+    for (int x = 0; x < 9; x++)
+        cv.rgbx[x] = 0xffffff;
     CHECK_INT(frame_reduce(ctx, &cv, 3, NULL, &out), P3D_OK);
     CHECK_INT(out.data[3], 64);
     CHECK_INT(out.data[3 * 3 * 1], 0);

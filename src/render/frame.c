@@ -6,6 +6,17 @@
 
 #include <string.h>
 
+raster_rect frame_canvas_view(const raster_rect *used, int supersample, int size)
+{
+    int apron = supersample / 2;
+    raster_rect view;
+    view.x0 = used->x0 * supersample - apron < 0 ? 0 : used->x0 * supersample - apron;
+    view.y0 = used->y0 * supersample - apron < 0 ? 0 : used->y0 * supersample - apron;
+    view.x1 = used->x1 * supersample + apron > size ? size : used->x1 * supersample + apron;
+    view.y1 = used->y1 * supersample + apron > size ? size : used->y1 * supersample + apron;
+    return view;
+}
+
 int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,
                  int supersample, const double crop_border[4], frame_work *work, p3d_image *out)
 {
@@ -27,12 +38,7 @@ int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], dou
     int rc = frame_layout_of(ctx, side, mesh->height, mesh->width, crop_border, &layout);
     if (rc)
         return rc;
-    raster_rect used = frame_source_rect(&layout), view;
-    int apron = supersample / 2;
-    view.x0 = used.x0 * supersample - apron < 0 ? 0 : used.x0 * supersample - apron;
-    view.y0 = used.y0 * supersample - apron < 0 ? 0 : used.y0 * supersample - apron;
-    view.x1 = used.x1 * supersample + apron > size ? size : used.x1 * supersample + apron;
-    view.y1 = used.y1 * supersample + apron > size ? size : used.y1 * supersample + apron;
+    raster_rect used = frame_source_rect(&layout), view = frame_canvas_view(&used, supersample, size);
     rc = raster_draw(ctx, mesh, center, fov, &view, &work->canvas);
     if (!rc)
         rc = frame_reduce(ctx, &work->canvas, supersample, &used, &work->square);

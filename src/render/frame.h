@@ -31,6 +31,9 @@ int frame_layout_of(p3d_ctx *ctx, int size, int height, int width, const double 
                     frame_layout *l);
 /* The pixels of the S x S frame that frame_finish reads. */
 raster_rect frame_source_rect(const frame_layout *l);
+/* The canvas pixels (side size) that frame_reduce reads for the frame
+ * pixels used, at supersampling factor f. */
+raster_rect frame_canvas_view(const raster_rect *used, int f, int size);
 /* Steps 4-7 on a reduced S x S frame: anchor crop, border crop, crop_border
  * resized back with cubic interpolation, even size, into out. */
 int frame_finish(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, p3d_image *out);

@@ -40,6 +40,7 @@ static int fold_weights(int f, int *w)
 }
 
 typedef uint32_t v8u32 __attribute__((vector_size(32)));
+typedef uint32_t v4u32 __attribute__((vector_size(16)));
 typedef uint16_t v8u16 __attribute__((vector_size(16)));
 typedef uint8_t v8u8 __attribute__((vector_size(8)));
 
@@ -83,12 +84,14 @@ int frame_reduce(p3d_ctx *ctx, const raster_canvas *cv, int f, const raster_rect
     int w[MAX_TAPS];
     int taps = fold_weights(f, w);
     uint32_t norm = (uint32_t)(blur_table_sum[r] * f) * (uint32_t)(blur_table_sum[r] * f);
+    double inv_norm = 1.0 / norm;
     int threads = ctx->threads > 0 ? ctx->threads : 1;
     int failed = 0;
 #pragma omp parallel num_threads(threads)
     {
-        /* one output row: the vertical fold of its canvas rows, padded by r on both sides */
-        uint32_t *col = malloc(sizeof(uint32_t) * (size_t)(n + 2 * r));
+        /* one output row: the vertical fold of its canvas rows, 4 bytes per
+         * pixel (R, G, B, unused), padded by r pixels on both sides */
+        uint32_t *col = malloc(sizeof(uint32_t) * 4 * (size_t)(n + 2 * r));
         if (!col) {
 #pragma omp atomic write
             failed = 1;
@@ -97,25 +100,32 @@ int frame_reduce(p3d_ctx *ctx, const raster_canvas *cv, int f, const raster_rect
         for (int y = q.y0; y < q.y1; y++) {
             if (!col)
                 continue;
-            for (int ch = 0; ch < 3; ch++) {
-                uint32_t *acc = col + r;
-                for (int t = 0; t < taps; t++)
-                    fold_row(acc + cx0, cv->plane[ch] + (size_t)reflect101(f * y - r + t, n) * n + cx0,
-                             (uint32_t)w[t], cx1 - cx0, t == 0);
-                for (int k = 1; k <= r; k++) { /* reflect-101 beyond the canvas (read when at its edge) */
+            uint32_t *acc = col + 4 * r;
+            for (int t = 0; t < taps; t++) {
+                const uint32_t *row = cv->rgbx + (size_t)reflect101(f * y - r + t, n) * n;
+                fold_row(acc + 4 * cx0, (const uint8_t *)(row + cx0), (uint32_t)w[t],
+                         4 * (cx1 - cx0), t == 0);
+            }
+            for (int k = 1; k <= r; k++) /* reflect-101 beyond the canvas (read when at its edge) */
+                for (int ch = 0; ch < 4; ch++) {
                     if (cx0 == 0)
-                        acc[-k] = acc[reflect101(-k, n)];
+                        acc[4 * -k + ch] = acc[4 * reflect101(-k, n) + ch];
                     if (cx1 == n)
-                        acc[n - 1 + k] = acc[reflect101(n - 1 + k, n)];
+                        acc[4 * (n - 1 + k) + ch] = acc[4 * reflect101(n - 1 + k, n) + ch];
                 }
-                uint8_t *dst = out->data + (size_t)y * s * 3 + ch;
-                for (int x = q.x0; x < q.x1; x++) {
-                    const uint32_t *a = acc + f * x - r;
-                    uint32_t sum = 0;
-                    for (int t = 0; t < taps; t++)
-                        sum += (uint32_t)w[t] * a[t];
-                    dst[3 * x] = (uint8_t)((sum + norm / 2) / norm);
+            uint8_t *dst = out->data + (size_t)y * s * 3;
+            for (int x = q.x0; x < q.x1; x++) {
+                const uint32_t *a = acc + 4 * (f * x - r);
+                v4u32 sum = {0, 0, 0, 0};
+                for (int t = 0; t < taps; t++) {
+                    v4u32 pixel;
+                    memcpy(&pixel, a + 4 * t, sizeof pixel);
+                    sum += (uint32_t)w[t] * pixel;
                 }
+                /* (sum + norm/2) / norm exactly: the quotient's fraction is
+                 * a multiple of 1/norm, far above the double's error */
+                for (int ch = 0; ch < 3; ch++)
+                    dst[3 * x + ch] = (uint8_t)((double)(sum[ch] + norm / 2) * inv_norm + 1e-7);
             }
         }
         free(col);

@@ -7,59 +7,23 @@
  * vertex closer than RASTER_NEAR are dropped (the reference clips nothing in
  * practice). Row bands are drawn in parallel: each band owns its rows, so no
  * locking is needed and the result does not depend on the thread count.
- * Pixels are tested in 4x2 stamps with GCC vector types (AVX2 or SSE,
- * whatever the target has); at the 3x supersampled size most mesh triangles
- * fit one or two stamps. */
+ * Faces come in image order, so each chunk of CHUNK_FACES faces spans a few
+ * rows: a band only sets up the faces of the chunks that reach it, 16 at a
+ * time (raster_setup.c), and tests their pixels in 4x4 stamps with GCC
+ * vector types (AVX-512 with masked stores where the target has it); at
+ * the 3x supersampled size most mesh triangles fit one stamp. */
 #include "render/raster.h"
+#include "render/raster_batch.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define RASTER_NEAR 1e-3
 #define BACKGROUND 128
-#define STAMP_W 4 /* stamp of 4 x 2 pixels = 8 lanes */
-#define STAMP_H 2
-
-typedef float v8f __attribute__((vector_size(32)));
-typedef int32_t v8i __attribute__((vector_size(32)));
-typedef float v4f __attribute__((vector_size(16)));
-static const v8f lane_x = {0, 1, 2, 3, 0, 1, 2, 3};
-static const v8f lane_y = {0, 0, 0, 0, 1, 1, 1, 1};
-static const v8f max_value = {255, 255, 255, 255, 255, 255, 255, 255};
-static const v4f beyond = {INFINITY, INFINITY, INFINITY, INFINITY}; /* a row past the band */
-
-/* Plain comparisons: fminf/fmaxf are library calls with NaN rules. */
-static inline float min3(float a, float b, float c)
-{
-    float m = a < b ? a : b;
-    return m < c ? m : c;
-}
-
-static inline float max3(float a, float b, float c)
-{
-    float m = a > b ? a : b;
-    return m > c ? m : c;
-}
-
-/* Bit k set when lane k of the mask is true. */
-static inline unsigned lane_bits(v8i mask)
-{
-#ifdef __AVX__
-    return (unsigned)__builtin_ia32_movmskps256((v8f)mask);
-#else
-    unsigned bits = 0;
-    for (int lane = 0; lane < 8; lane++)
-        bits |= (unsigned)(mask[lane] & 1) << lane;
-    return bits;
-#endif
-}
-
-typedef struct {
-    float x, y, inv_z; /* inv_z <= 0: in front of the near plane */
-    uint8_t rgba[4];   /* colour; colour * inv_z is interpolated linearly on screen */
-} projected;           /* 16 bytes: the bands stream these from memory for every face */
+#define PADDING 4 /* columns after each z-buffer row (and pixels after the colours): 4x4 stamps load 4 at any column */
+#define CHUNK_FACES 256
+#define BAND_ROWS 64 /* rows per band: many bands balance the threads */
 
 int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size)
 {
@@ -67,12 +31,11 @@ int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size)
     size_t n = (size_t)size * size;
     if (size <= 0 || (long long)n > ctx->max_pixels)
         return p3d_fail(ctx, P3D_E_LIMIT, "render canvas %dx%d is over the pixel limit", size, size);
-    for (int k = 0; k < 3; k++)
-        c->plane[k] = malloc(n);
-    c->zstride = size + STAMP_W;
+    c->rgbx = malloc(sizeof(uint32_t) * (n + PADDING));
+    c->zstride = size + PADDING;
     c->inv_depth = malloc((size_t)size * c->zstride * sizeof(float));
     c->size = size;
-    if (!c->plane[0] || !c->plane[1] || !c->plane[2] || !c->inv_depth) {
+    if (!c->rgbx || !c->inv_depth) {
         raster_canvas_free(c);
         return p3d_fail(ctx, P3D_E_NOMEM, "out of memory for a %dx%d render canvas", size, size);
     }
@@ -81,10 +44,10 @@ int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size)
 
 void raster_canvas_free(raster_canvas *c)
 {
-    for (int k = 0; k < 3; k++)
-        free(c->plane[k]);
+    free(c->rgbx);
     free(c->inv_depth);
     free(c->projected);
+    free(c->chunk_rows);
     memset(c, 0, sizeof *c);
 }
 
@@ -118,123 +81,65 @@ static void project_vertices(const p3d_mesh *m, const double center[3], double f
     }
 }
 
-/* Fills the pixels of one triangle inside rows [y0, y1). The barycentric
- * weights come straight from the edge functions used for the inside test;
- * 1/z and colour/z are interpolated with them (both are linear in screen
- * space), so the colour is perspective-correct. Every pixel goes through the
- * same vector arithmetic, which keeps shared edges exact (no FMA
- * contraction in ISO C mode). */
-/* Edge function of the edge a-b in canonical order (see draw_triangle). */
-static inline void edge_setup(const projected *a, const projected *b, float orient, float *ax,
-                              float *ay, float *dx, float *dy)
+/* Screen rows [ymin, ymax] that the drawable faces of each chunk of
+ * CHUNK_FACES consecutive faces touch (an empty chunk has ymin > ymax).
+ * Mesh faces come in image order, so a chunk spans a few rows and a band
+ * only looks at the chunks that reach it. */
+static void chunk_rows(const p3d_mesh *m, const projected *pv, int threads, float *ymin,
+                       float *ymax)
 {
-    float sign = a < b ? orient : -orient;
-    const projected *lo = a < b ? a : b, *hi = a < b ? b : a;
-    *ax = lo->x, *ay = lo->y;
-    *dx = sign * (hi->x - lo->x), *dy = sign * (hi->y - lo->y);
-}
-
-/* Draws one triangle into the part [x0, x1) x [y0, y1) of the canvas. */
-static void draw_triangle(const projected *const v[3], raster_canvas *cv, int x0, int y0, int x1,
-                          int y1)
-{
-    float minx = min3(v[0]->x, v[1]->x, v[2]->x), maxx = max3(v[0]->x, v[1]->x, v[2]->x);
-    float miny = min3(v[0]->y, v[1]->y, v[2]->y), maxy = max3(v[0]->y, v[1]->y, v[2]->y);
-    if (!(minx < x1 && maxx > x0 && miny < y1 && maxy > y0)) /* also drops NaN */
-        return;
-    minx = minx < x0 - 1 ? x0 - 1 : minx, maxx = maxx > x1 + 1 ? x1 + 1 : maxx;
-    miny = miny < y0 - 1 ? y0 - 1 : miny, maxy = maxy > y1 + 1 ? y1 + 1 : maxy;
-    /* pixels whose centres (i + 0.5) lie in [min, max] */
-    int xa = (int)ceilf(minx - 0.5f), xb = (int)floorf(maxx - 0.5f);
-    int ya = (int)ceilf(miny - 0.5f), yb = (int)floorf(maxy - 0.5f);
-    xa = xa < x0 ? x0 : xa;
-    xb = xb > x1 - 1 ? x1 - 1 : xb;
-    ya = ya < y0 ? y0 : ya;
-    yb = yb > y1 - 1 ? y1 - 1 : yb;
-    if (xa > xb || ya > yb)
-        return;
-    float area = (v[1]->x - v[0]->x) * (v[2]->y - v[0]->y) - (v[2]->x - v[0]->x) * (v[1]->y - v[0]->y);
-    if (!(fabsf(area) > 1e-12f))
-        return;
-    /* Edge k is opposite vertex k. Its function e(p) = (b - a) x (p - a) is
-     * evaluated with the edge's endpoints in a canonical order (by address),
-     * so the two triangles sharing an edge compute the very same float value
-     * with opposite signs (a sign flip of dx, dy is exact): a pixel centre on
-     * the edge belongs to both and never falls through a crack. The sign
-     * orients it (inside >= 0); divided by |area| it is vertex k's
-     * barycentric weight. */
-    float ax[3], ay[3], dx[3], dy[3], iz[3], cz[3][3];
-    float orient = area > 0 ? 1.0f : -1.0f, inv_area = 1.0f / fabsf(area);
-    edge_setup(v[1], v[2], orient, &ax[0], &ay[0], &dx[0], &dy[0]);
-    edge_setup(v[2], v[0], orient, &ax[1], &ay[1], &dx[1], &dy[1]);
-    edge_setup(v[0], v[1], orient, &ax[2], &ay[2], &dx[2], &dy[2]);
-    for (int k = 0; k < 3; k++) {
-        iz[k] = v[k]->inv_z * inv_area;
-        for (int ch = 0; ch < 3; ch++)
-            cz[ch][k] = v[k]->rgba[ch] * v[k]->inv_z * inv_area;
-    }
-    for (int sy = ya; sy <= yb; sy += STAMP_H) {
-        v8f py = (float)sy + 0.5f + lane_y;
-        const float *zrow0 = cv->inv_depth + (size_t)sy * cv->zstride;
-        const float *zrow1 = sy < yb ? zrow0 + cv->zstride : NULL;
-        for (int sx = xa; sx <= xb; sx += STAMP_W) {
-            v8f px = (float)sx + 0.5f + lane_x;
-            v8f w0 = dx[0] * (py - ay[0]) - dy[0] * (px - ax[0]);
-            v8f w1 = dx[1] * (py - ay[1]) - dy[1] * (px - ax[1]);
-            v8f w2 = dx[2] * (py - ay[2]) - dy[2] * (px - ax[2]);
-            v8f z = w0 * iz[0] + w1 * iz[1] + w2 * iz[2];
-            /* two 4-wide row loads joined in registers (a join through
-             * memory stalls store forwarding) */
-            v4f zb0, zb1 = beyond;
-            memcpy(&zb0, zrow0 + sx, sizeof zb0);
-            if (zrow1)
-                memcpy(&zb1, zrow1 + sx, sizeof zb1);
-            v8f zb = __builtin_shufflevector(zb0, zb1, 0, 1, 2, 3, 4, 5, 6, 7);
-            v8i pass = (w0 >= 0) & (w1 >= 0) & (w2 >= 0) & (z > zb) & (px < xb + 1.0f);
-            unsigned bits = lane_bits(pass);
-            if (!bits)
+    long nchunks = (m->nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (long c = 0; c < nchunks; c++) {
+        float lo = INFINITY, hi = -INFINITY;
+        long end = (c + 1) * CHUNK_FACES < m->nfaces ? (c + 1) * CHUNK_FACES : m->nfaces;
+        for (long f = c * CHUNK_FACES; f < end; f++) {
+            const int32_t *idx = m->faces + 3 * f;
+            const projected *v[3] = {pv + idx[0], pv + idx[1], pv + idx[2]};
+            if (v[0]->inv_z <= 0 || v[1]->inv_z <= 0 || v[2]->inv_z <= 0)
                 continue;
-            v8f inv = 1.0f / z;
-            v8i c[3];
-            for (int ch = 0; ch < 3; ch++) {
-                v8f value = (w0 * cz[ch][0] + w1 * cz[ch][1] + w2 * cz[ch][2]) * inv + 0.5f;
-                /* clamp to [0, 255] with masks (NaN from slivers goes to 0) */
-                v8i bits = (v8i)value & (value > 0);
-                v8i below = (v8f)bits < 255;
-                bits = (bits & below) | ((v8i)max_value & ~below);
-                c[ch] = __builtin_convertvector((v8f)bits, v8i);
-            }
-            for (; bits; bits &= bits - 1) {
-                int lane = __builtin_ctz(bits);
-                int x = sx + lane % STAMP_W, y = sy + lane / STAMP_W;
-                cv->inv_depth[(size_t)y * cv->zstride + x] = z[lane];
-                size_t at = (size_t)y * cv->size + x;
-                for (int ch = 0; ch < 3; ch++)
-                    cv->plane[ch][at] = (uint8_t)c[ch][lane];
-            }
+            float a = min3(v[0]->y, v[1]->y, v[2]->y), b = max3(v[0]->y, v[1]->y, v[2]->y);
+            lo = a < lo ? a : lo;
+            hi = b > hi ? b : hi;
         }
+        ymin[c] = lo, ymax[c] = hi;
     }
 }
 
-/* Clears and draws the rows [y0, y1), columns [x0, x1) of the canvas. */
-static void draw_band(const p3d_mesh *m, const projected *pv, raster_canvas *cv, int x0, int y0,
-                      int x1, int y1)
+/* Clears and draws the rows [y0, y1), columns [x0, x1) of the canvas: the
+ * faces of the chunks that reach these rows, in mesh order. */
+static void draw_band(const p3d_mesh *m, const projected *pv, const float *ymin,
+                      const float *ymax, int portable, raster_canvas *cv, int x0, int y0, int x1,
+                      int y1)
 {
     for (int y = y0; y < y1; y++) {
-        for (int ch = 0; ch < 3; ch++)
-            memset(cv->plane[ch] + (size_t)y * cv->size + x0, BACKGROUND, (size_t)(x1 - x0));
+        uint32_t *rgbx = cv->rgbx + (size_t)y * cv->size;
+        for (int x = x0; x < x1; x++)
+            rgbx[x] = BACKGROUND * 0x010101u;
         /* the padding columns too: 4-wide stamp loads read them */
-        memset(cv->inv_depth + (size_t)y * cv->zstride + x0, 0, sizeof(float) * (x1 - x0 + STAMP_W));
+        memset(cv->inv_depth + (size_t)y * cv->zstride + x0, 0, sizeof(float) * (x1 - x0 + PADDING));
     }
     float top = y0 + 0.5f, bottom = y1 - 0.5f;
-    for (long f = 0; f < m->nfaces; f++) {
-        const int32_t *idx = m->faces + 3 * f;
-        const projected *v[3] = {pv + idx[0], pv + idx[1], pv + idx[2]};
-        if (max3(v[0]->y, v[1]->y, v[2]->y) < top || min3(v[0]->y, v[1]->y, v[2]->y) > bottom)
+    raster_rect band = {x0, y0, x1, y1};
+    setup_batch batch;
+    long nchunks = (m->nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
+    for (long c = 0; c < nchunks; c++) {
+        if (!(ymax[c] >= top && ymin[c] <= bottom))
             continue;
-        if (v[0]->inv_z <= 0 || v[1]->inv_z <= 0 || v[2]->inv_z <= 0)
-            continue;
-        draw_triangle(v, cv, x0, y0, x1, y1);
+        long end = (c + 1) * CHUNK_FACES < m->nfaces ? (c + 1) * CHUNK_FACES : m->nfaces;
+        for (long f = c * CHUNK_FACES; f < end; f += SETUP_BATCH) {
+            int n = end - f < SETUP_BATCH ? (int)(end - f) : SETUP_BATCH;
+            if (portable)
+                setup_faces_portable(m->faces + 3 * f, n, pv, &band, &batch);
+            else
+                setup_faces(m->faces + 3 * f, n, pv, &band, &batch);
+            for (int i = 0; i < batch.n; i++) {
+                if (portable)
+                    fill_triangle_portable(&batch, i, cv);
+                else
+                    fill_triangle(&batch, i, cv);
+            }
+        }
     }
 }
 
@@ -250,25 +155,30 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
                         view->x0, view->x1, view->y0, view->y1);
     if (!(fov > 0 && fov < P3D_PI))
         return p3d_fail(ctx, P3D_E_INPUT, "mesh field of view %g rad is not in (0, pi)", fov);
-    if (canvas->nprojected < mesh->nverts || !canvas->projected) {
+    long nchunks = (mesh->nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
+    if (canvas->nprojected < mesh->nverts || !canvas->projected || canvas->nchunks < nchunks) {
         free(canvas->projected);
+        free(canvas->chunk_rows);
         canvas->nprojected = mesh->nverts ? mesh->nverts : 1;
+        canvas->nchunks = nchunks ? nchunks : 1;
         canvas->projected = malloc(sizeof(projected) * (size_t)canvas->nprojected);
-        if (!canvas->projected) {
-            canvas->nprojected = 0;
+        canvas->chunk_rows = malloc(sizeof(float) * 2 * (size_t)canvas->nchunks);
+        if (!canvas->projected || !canvas->chunk_rows) {
+            canvas->nprojected = canvas->nchunks = 0;
             return p3d_fail(ctx, P3D_E_NOMEM, "out of memory projecting %ld vertices", mesh->nverts);
         }
     }
     projected *pv = canvas->projected;
+    float *ymin = canvas->chunk_rows, *ymax = ymin + nchunks;
     int threads = ctx->threads > 0 ? ctx->threads : 1;
     project_vertices(mesh, center, fov, canvas->size, threads, pv);
-    int bands = threads;
+    chunk_rows(mesh, pv, threads, ymin, ymax);
+    int portable = canvas->portable || mesh->nverts >= (1L << 29);
+    int rows = view->y1 - view->y0, bands = (rows + BAND_ROWS - 1) / BAND_ROWS;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (int b = 0; b < bands; b++) {
-        int rows = view->y1 - view->y0;
-        int y0 = view->y0 + (int)((long)rows * b / bands), y1 = view->y0 + (int)((long)rows * (b + 1) / bands);
-        if (y0 < y1)
-            draw_band(mesh, pv, canvas, view->x0, y0, view->x1, y1);
+        int y0 = view->y0 + b * BAND_ROWS, y1 = y0 + BAND_ROWS < view->y1 ? y0 + BAND_ROWS : view->y1;
+        draw_band(mesh, pv, ymin, ymax, portable, canvas, view->x0, y0, view->x1, y1);
     }
     return P3D_OK;
 }

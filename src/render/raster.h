@@ -7,15 +7,18 @@
 
 #define P3D_PI 3.14159265358979323846
 
-/* A square canvas: planar 8-bit colour and an inverse-depth buffer whose
- * rows are padded (zstride >= size + 3) so that 4-pixel-wide stamps can be
- * loaded at any column. */
+/* A square canvas: 8-bit colour packed in 32 bits and an inverse-depth
+ * buffer whose rows are padded (zstride >= size + 3) so that 4-pixel-wide
+ * stamps can be loaded at any column. */
 typedef struct raster_canvas {
     int size, zstride;
-    uint8_t *plane[3]; /* R, G, B; size*size each */
+    uint32_t *rgbx;    /* size*size pixels: R | G << 8 | B << 16 */
     float *inv_depth;  /* 1/z of the nearest surface, 0 = background; row y at y*zstride */
     void *projected;   /* scratch kept between draws: the mesh's vertices on screen */
     long nprojected;   /* its capacity in vertices */
+    float *chunk_rows; /* scratch: screen rows reached by each chunk of faces */
+    long nchunks;      /* its capacity in chunks */
+    int portable;      /* tests: the plain C path even where AVX-512 is there */
 } raster_canvas;
 
 /* A rectangle of pixels [x0, x1) x [y0, y1). */

@@ -59,7 +59,7 @@ int p3d_render_view(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_camera *cam,
                 size_t c = (size_t)y * size + x, o = (size_t)y * cam->width + x;
                 float inv_z = cv.inv_depth[(size_t)y * cv.zstride + x];
                 for (int ch = 0; ch < 3; ch++)
-                    rgb->data[3 * o + ch] = cv.plane[ch][c];
+                    rgb->data[3 * o + ch] = (uint8_t)(cv.rgbx[c] >> 8 * ch);
                 if (depth)
                     depth->data[o] = inv_z > 0 ? 1.0f / inv_z : 0.0f;
             }

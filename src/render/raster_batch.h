@@ -1,0 +1,59 @@
+/* Internal to the rasterizer (raster.c): projected vertices and the set-up
+ * of a batch of up to 16 triangles for one band of the canvas, in
+ * structure-of-arrays form. Two implementations give bit-identical batches:
+ * plain C one face at a time and AVX-512 sixteen faces at once. */
+#ifndef P3D_RASTER_BATCH_H
+#define P3D_RASTER_BATCH_H
+
+#include "render/raster.h"
+
+#define RASTER_NEAR 1e-3
+#define SETUP_BATCH 16
+
+typedef struct projected {
+    float x, y, inv_z; /* inv_z <= 0: in front of the near plane */
+    uint8_t rgba[4];   /* colour; colour * inv_z is interpolated linearly on screen */
+} projected;           /* 16 bytes: the bands stream these from memory for every face */
+
+/* Plain comparisons: fminf/fmaxf are library calls with NaN rules. */
+static inline float min3(float a, float b, float c)
+{
+    float m = a < b ? a : b;
+    return m < c ? m : c;
+}
+
+static inline float max3(float a, float b, float c)
+{
+    float m = a > b ? a : b;
+    return m > c ? m : c;
+}
+
+/* Triangles ready to draw, in mesh order. Triangle i fills the pixels
+ * [xa, xb] x [ya, yb] (inclusive, inside the band) whose centres p have
+ * w_k(p) = dx[k] * (p.y - ay[k]) - dy[k] * (p.x - ax[k]) >= 0 for the three
+ * edges k (edge k is opposite vertex k, already divided by nothing: the
+ * weights are scaled by 1/|area| through iz and cz). 1/z at p is
+ * sum_k w_k iz[k], colour channel ch is sum_k w_k cz[ch][k] / (1/z). */
+typedef struct setup_batch {
+    int n;
+    int32_t xa[SETUP_BATCH], xb[SETUP_BATCH], ya[SETUP_BATCH], yb[SETUP_BATCH];
+    float ax[3][SETUP_BATCH], ay[3][SETUP_BATCH], dx[3][SETUP_BATCH], dy[3][SETUP_BATCH];
+    float iz[3][SETUP_BATCH], cz[3][3][SETUP_BATCH];
+} setup_batch;
+
+/* Sets up faces [0, n) (n <= SETUP_BATCH, vertex indices in faces) for
+ * drawing into the band rect: drops those with a vertex behind the near
+ * plane, with no pixel centre in the band or with no area. */
+void setup_faces_portable(const int32_t *faces, int n, const projected *pv, const raster_rect *band,
+                        setup_batch *out);
+/* The same with AVX-512 where the build has it (else the scalar one).
+ * Vertex indices must be below 2^29. */
+void setup_faces(const int32_t *faces, int n, const projected *pv, const raster_rect *band,
+                 setup_batch *out);
+
+/* Draws triangle i of the batch into the canvas (AVX-512 where the build
+ * has it, else the portable version; both give the same pixels). */
+void fill_triangle(const setup_batch *t, int i, raster_canvas *cv);
+void fill_triangle_portable(const setup_batch *t, int i, raster_canvas *cv);
+
+#endif

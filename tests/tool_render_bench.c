@@ -1,0 +1,102 @@
+/* Tool for bench/render.sh: times the per-frame stages of the video renderer
+ * (ALGORITHM.md 9) on a mesh without encoding: rasterising, blur + area
+ * downscale, crop + cubic resize. Renders every k-th pose of the four
+ * default trajectories (dolly zoom at the mesh's centre depth) and prints
+ * the process CPU time per stage (robust on a busy machine) plus an FNV-1a hash of the finished
+ * frames, so two builds can be checked to draw the very same pixels.
+ * Usage: tool_render_bench MESH.ply [FRAMES_PER_VIDEO=24] [THREADS=1] */
+#include "photo3d/io.h"
+#include "photo3d/render.h"
+#include "render/frame.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static uint64_t fnv1a(uint64_t h, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: tool_render_bench MESH.ply [FRAMES_PER_VIDEO] [THREADS]\n");
+        return 2;
+    }
+    int per_video = argc > 2 ? atoi(argv[2]) : 24, threads = argc > 3 ? atoi(argv[3]) : 1;
+    p3d_ctx ctx;
+    p3d_ctx_init(&ctx);
+    ctx.threads = threads;
+    p3d_mesh mesh;
+    if (p3d_mesh_load_ply(&ctx, argv[1], &mesh)) {
+        fprintf(stderr, "%s\n", p3d_errmsg(&ctx));
+        return 1;
+    }
+    p3d_render_options opt;
+    p3d_render_options_default(&opt);
+    int n = opt.num_frames, step = n / (per_video > 0 ? per_video : 1);
+    step = step < 1 ? 1 : step;
+    p3d_pose *poses = malloc(sizeof *poses * n);
+    double depth = p3d_mesh_center_depth(&mesh);
+    double fov0 = mesh.hfov > mesh.vfov ? mesh.hfov : mesh.vfov, plane = tan(fov0 / 2) * depth;
+    int f = opt.supersample, side = mesh.width > mesh.height ? mesh.width : mesh.height;
+    frame_layout layout;
+    if (!poses || frame_layout_of(&ctx, side, mesh.height, mesh.width, opt.crop_border, &layout))
+        return 1;
+    raster_rect used = frame_source_rect(&layout);
+    raster_rect view = frame_canvas_view(&used, f, side * f);
+    raster_canvas canvas;
+    p3d_image square = {0}, out = {0};
+    if (raster_canvas_alloc(&ctx, &canvas, side * f))
+        return 1;
+    double t_raster = 0, t_reduce = 0, t_finish = 0;
+    uint64_t hash = 1469598103934665603ull;
+    int frames = 0;
+    for (int v = 0; v < opt.nvideos; v++) {
+        p3d_trajectory(opt.videos[v].type, opt.videos[v].shift, n, poses);
+        int dolly = strstr(opt.videos[v].name, "dolly") != NULL;
+        for (int k = 0; k < n; k += step, frames++) {
+            double c[3] = {-poses[k].t[0], -poses[k].t[1], -poses[k].t[2]};
+            double fov = dolly ? 2 * atan2(plane, fabs(depth + poses[k].t[2])) : fov0;
+            double t0 = seconds();
+            int rc = raster_draw(&ctx, &mesh, c, fov, &view, &canvas);
+            double t1 = seconds();
+            if (!rc)
+                rc = frame_reduce(&ctx, &canvas, f, &used, &square);
+            double t2 = seconds();
+            if (!rc)
+                rc = frame_finish(&ctx, &square, &layout, &out);
+            double t3 = seconds();
+            if (rc) {
+                fprintf(stderr, "%s\n", p3d_errmsg(&ctx));
+                return 1;
+            }
+            t_raster += t1 - t0, t_reduce += t2 - t1, t_finish += t3 - t2;
+            hash = fnv1a(hash, out.data, (size_t)out.width * out.height * 3);
+        }
+    }
+    printf("frames %d (%dx%d, canvas %d, threads %d)\n", frames, out.width, out.height, side * f,
+           threads);
+    printf("CPU ms per frame: raster %.2f  reduce %.2f  finish %.2f  total %.2f\n",
+           1e3 * t_raster / frames, 1e3 * t_reduce / frames, 1e3 * t_finish / frames,
+           1e3 * (t_raster + t_reduce + t_finish) / frames);
+    printf("frames hash %016llx\n", (unsigned long long)hash);
+    raster_canvas_free(&canvas);
+    p3d_image_free(&square);
+    p3d_image_free(&out);
+    p3d_mesh_free(&mesh);
+    free(poses);
+    return 0;
+}
