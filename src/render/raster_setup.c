@@ -10,6 +10,7 @@
 
 #include <immintrin.h>
 #include <math.h>
+#include <string.h>
 
 static void setup_one(const projected *const v[3], const raster_rect *band, setup_batch *out)
 {
@@ -81,23 +82,59 @@ static inline void put(float *dst, __mmask16 keep, __m512 v)
     _mm512_storeu_ps(dst, _mm512_maskz_compress_ps(keep, v));
 }
 
+/* The k-th vertex index of 16 faces (3 indices each). */
+static inline __m512i face_vertex_ids(const int32_t *faces, int k)
+{
+    __m512i f0 = _mm512_loadu_si512(faces), f1 = _mm512_loadu_si512(faces + 16);
+    __m512i f2 = _mm512_loadu_si512(faces + 32);
+    int32_t first[16], second[16];
+    for (int j = 0; j < 16; j++) {
+        int at = 3 * j + k;
+        first[j] = at < 32 ? at : 0;
+        second[j] = at < 32 ? j : 16 + at - 32;
+    }
+    __m512i t = _mm512_permutex2var_epi32(f0, _mm512_loadu_si512(first), f1);
+    return _mm512_permutex2var_epi32(t, _mm512_loadu_si512(second), f2);
+}
+
+/* x, y, 1/z and colour of the k-th vertex of 16 faces: the 16-byte
+ * vertices loaded whole and transposed, four faces per 128-bit lane
+ * (faster than gathers). */
+static inline void load_vertices(const int32_t *faces, int k, const projected *pv, __m512 *x,
+                                 __m512 *y, __m512 *iz, __m512i *rgb)
+{
+    __m512 q[4]; /* q[l], lane m: face 4 m + l */
+    for (int l = 0; l < 4; l++) {
+        __m512 v = _mm512_castps128_ps512(_mm_loadu_ps(&pv[faces[3 * l + k]].x));
+        v = _mm512_insertf32x4(v, _mm_loadu_ps(&pv[faces[3 * (4 + l) + k]].x), 1);
+        v = _mm512_insertf32x4(v, _mm_loadu_ps(&pv[faces[3 * (8 + l) + k]].x), 2);
+        q[l] = _mm512_insertf32x4(v, _mm_loadu_ps(&pv[faces[3 * (12 + l) + k]].x), 3);
+    }
+    __m512d t0 = _mm512_castps_pd(_mm512_unpacklo_ps(q[0], q[1])); /* x0 x1 y0 y1 */
+    __m512d t1 = _mm512_castps_pd(_mm512_unpackhi_ps(q[0], q[1])); /* z0 z1 c0 c1 */
+    __m512d t2 = _mm512_castps_pd(_mm512_unpacklo_ps(q[2], q[3]));
+    __m512d t3 = _mm512_castps_pd(_mm512_unpackhi_ps(q[2], q[3]));
+    *x = _mm512_castpd_ps(_mm512_unpacklo_pd(t0, t2));
+    *y = _mm512_castpd_ps(_mm512_unpackhi_pd(t0, t2));
+    *iz = _mm512_castpd_ps(_mm512_unpacklo_pd(t1, t3));
+    *rgb = _mm512_castpd_si512(_mm512_unpackhi_pd(t1, t3));
+}
+
 void setup_faces(const int32_t *faces, int n, const projected *pv, const raster_rect *band,
                  setup_batch *out)
 {
     __mmask16 live = (__mmask16)((1u << n) - 1);
-    /* vertex k of the 16 faces: element 3 j + k of the index list */
-    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    const float *base = (const float *)pv;
+    int32_t padded[3 * SETUP_BATCH];
+    if (n < SETUP_BATCH) { /* missing faces read vertex 0 and are dropped */
+        memset(padded, 0, sizeof padded);
+        memcpy(padded, faces, sizeof(int32_t) * 3 * n);
+        faces = padded;
+    }
     __m512 X[3], Y[3], IZ[3];
     __m512i RGB[3], ID[3];
     for (int k = 0; k < 3; k++) {
-        __m512i at = _mm512_add_epi32(_mm512_mullo_epi32(lane, _mm512_set1_epi32(3)), _mm512_set1_epi32(k));
-        ID[k] = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), live, at, faces, 4);
-        __m512i slot = _mm512_slli_epi32(ID[k], 2); /* 4 floats per projected vertex */
-        X[k] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), live, slot, base, 4);
-        Y[k] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), live, slot, base + 1, 4);
-        IZ[k] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), live, slot, base + 2, 4);
-        RGB[k] = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), live, slot, base + 3, 4);
+        ID[k] = face_vertex_ids(faces, k);
+        load_vertices(faces, k, pv, &X[k], &Y[k], &IZ[k], &RGB[k]);
     }
     const __m512 zero = _mm512_setzero_ps();
     __mmask16 keep = live;
