@@ -3,7 +3,8 @@
 # Usage: bench/render.sh PATH/TO/photo3d   (tool_pipeline_mesh and tool_video_psnr are
 # taken from the same build folder)
 # 1. Speed: the 4 default videos (4 x 240 frames, 960 px) of the moon's 3D photo mesh
-#    (photo3d's pipeline with the classical inpainting backend): render and encode times.
+#    (photo3d's pipeline with the classical inpainting backend): render and encode times;
+#    then rendering alone (tool_render_bench: CPU time per stage, frames per second).
 # 2. Parity: the reference's shipped videos have 241 frames, the 240 poses of the default
 #    trajectories plus a copy of the last frame (frames 239 and 240 agree to 61 dB), and
 #    circle/swing used older shifts (x, y -0.02, z -0.07); the same poses are rendered
@@ -26,6 +27,9 @@ echo "mean_loc_depth $MLD"
 echo "== speed: 4 default videos, 240 frames each, $THREADS threads"
 /usr/bin/time -f "wall %e s, cpu %U s user + %S s sys" \
   "$BIN" render "$W/moon.ply" -o "$W/speed" --center-depth "$MLD" --threads "$THREADS" --stats --quiet
+
+echo "== rendering alone (no encoder), 4 x 24 frames, $THREADS threads; CPU ms per stage"
+"$TOOLS/tool_render_bench" "$W/moon.ply" 24 "$THREADS" | grep -v hash
 
 echo "== parity with the reference's videos (first 240 frames)"
 "$BIN" render "$W/moon.ply" -o "$W/par" --video zoom-in,dolly-zoom-in \

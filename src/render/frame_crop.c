@@ -41,6 +41,11 @@ static void cubic_weights(float t, float w[4])
     w[3] = 1 - w[0] - w[1] - w[2];
 }
 
+typedef float v4f __attribute__((vector_size(16)));
+typedef float v8f __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+static const v8f top = {255, 255, 255, 255, 255, 255, 255, 255};
+
 typedef struct {
     int idx[4];
     float w[4];
@@ -80,31 +85,65 @@ static int resize_cubic_region(const p3d_image *src, int x0, int y0, int w, int 
     }
     cubic_taps(w, full_w, ow, tx);
     cubic_taps(h, full_h, oh, ty);
+    int failed = 0;
 #pragma omp parallel num_threads(threads)
     {
-#pragma omp for schedule(static)
-        for (int y = 0; y < h; y++) {
-            const uint8_t *s = src->data + ((size_t)(y0 + y) * src->width + x0) * 3;
-            float *r = rows + (size_t)y * ow * 3;
-            for (int x = 0; x < ow; x++)
-                for (int ch = 0; ch < 3; ch++) {
-                    const cubic_tap *t = tx + x;
-                    r[3 * x + ch] = t->w[0] * s[3 * t->idx[0] + ch] + t->w[1] * s[3 * t->idx[1] + ch] +
-                                    t->w[2] * s[3 * t->idx[2] + ch] + t->w[3] * s[3 * t->idx[3] + ch];
-                }
+        /* a source row in float, padded so that a pixel loads as 4 floats */
+        float *line = malloc(sizeof(float) * (3 * (size_t)w + 1));
+        if (!line) {
+#pragma omp atomic write
+            failed = 1;
         }
 #pragma omp for schedule(static)
-        for (int y = 0; y < oh; y++) {
+        for (int y = 0; y < h; y++) {
+            if (!line)
+                continue;
+            const uint8_t *s = src->data + ((size_t)(y0 + y) * src->width + x0) * 3;
+            for (int i = 0; i < 3 * w; i++)
+                line[i] = s[i];
+            line[3 * w] = 0;
+            float *r = rows + (size_t)y * ow * 3;
+            for (int x = 0; x < ow; x++) {
+                /* the 3 channels at once (the 4th lane is dropped) */
+                const cubic_tap *t = tx + x;
+                v4f p[4];
+                for (int k = 0; k < 4; k++)
+                    memcpy(&p[k], line + 3 * t->idx[k], sizeof p[k]);
+                v4f sum = t->w[0] * p[0] + t->w[1] * p[1] + t->w[2] * p[2] + t->w[3] * p[3];
+                memcpy(r + 3 * x, &sum, 3 * sizeof(float));
+            }
+        }
+        free(line);
+        int bad;
+#pragma omp atomic read
+        bad = failed;
+#pragma omp for schedule(static)
+        for (int y = 0; y < oh * !bad; y++) {
             const cubic_tap *t = ty + y;
             const float *r0 = rows + (size_t)t->idx[0] * ow * 3, *r1 = rows + (size_t)t->idx[1] * ow * 3;
             const float *r2 = rows + (size_t)t->idx[2] * ow * 3, *r3 = rows + (size_t)t->idx[3] * ow * 3;
             uint8_t *d = dst->data + (size_t)y * ow * 3;
-            for (int x = 0; x < 3 * ow; x++)
+            int x = 0;
+            for (; x + 8 <= 3 * ow; x += 8) { /* as to_u8, 8 at a time */
+                v8f p[4];
+                memcpy(&p[0], r0 + x, sizeof p[0]);
+                memcpy(&p[1], r1 + x, sizeof p[1]);
+                memcpy(&p[2], r2 + x, sizeof p[2]);
+                memcpy(&p[3], r3 + x, sizeof p[3]);
+                v8f v = t->w[0] * p[0] + t->w[1] * p[1] + t->w[2] * p[2] + t->w[3] * p[3] + 0.5f;
+                v8i bits = (v8i)v & (v > 0.5f); /* v <= 0 before rounding: 0 */
+                v8i below = (v8f)bits < 255.5f;
+                v8f clamped = (v8f)((bits & below) | ((v8i)top & ~below));
+                v8i level = __builtin_convertvector(clamped, v8i);
+                for (int k = 0; k < 8; k++)
+                    d[x + k] = (uint8_t)level[k];
+            }
+            for (; x < 3 * ow; x++)
                 d[x] = to_u8(t->w[0] * r0[x] + t->w[1] * r1[x] + t->w[2] * r2[x] + t->w[3] * r3[x]);
         }
     }
     free(tx), free(ty), free(rows);
-    return 1;
+    return !failed;
 }
 
 int frame_layout_of(p3d_ctx *ctx, int size, int height, int width, const double crop_border[4],
