@@ -9,9 +9,10 @@
  * locking is needed and the result does not depend on the thread count.
  * Faces come in image order, so each chunk of CHUNK_FACES faces spans a few
  * rows: a band only sets up the faces of the chunks that reach it, 16 at a
- * time (raster_setup.c), and tests their pixels in 4x4 stamps with GCC
- * vector types (AVX-512 with masked stores where the target has it); at
- * the 3x supersampled size most mesh triangles fit one stamp. */
+ * time (raster_setup.c), and fills their pixels in 4x4 stamps
+ * (raster_fill.c; AVX-512 where the target has it, else plain C with the
+ * same pixels); at the 3x supersampled size most mesh triangles fit one
+ * stamp. */
 #include "render/raster.h"
 #include "render/raster_batch.h"
 
@@ -21,10 +22,9 @@
 #include <string.h>
 
 #define BACKGROUND 128
-#define PADDING 4 /* columns after each z-buffer row (and pixels after the colours): 4x4 stamps load 4 at any column */
+#define PADDING 4 /* z-buffer columns after each row, pixels after the colours: stamps touch 4 at any column */
 #define CHUNK_FACES 256
-#define BAND_ROWS 64 /* rows per band: many bands balance the threads */
-#define STREAMS 2     /* face streams drawn interleaved per band */
+#define BAND_ROWS 128 /* rows per band: several per thread balance the threads */
 
 int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size)
 {
@@ -107,56 +107,12 @@ static void chunk_rows(const p3d_mesh *m, const projected *pv, int threads, floa
     }
 }
 
-/* The faces that reach a few rows of the canvas, set up a batch at a time. */
-typedef struct face_stream {
-    raster_rect rows;
-    long chunk, face, end; /* the chunk, its next face to set up, its end */
-    int next;              /* the batch's next triangle to fill */
-    setup_batch batch;
-} face_stream;
-
-typedef struct band_job {
-    const p3d_mesh *mesh;
-    const projected *pv;
-    const float *ymin, *ymax; /* chunk_rows */
-    long nchunks;
-    int portable;
-} band_job;
-
-/* Makes the stream's next triangle ready; 0 when it has none left. */
-static int stream_ready(face_stream *s, const band_job *job)
-{
-    while (s->next >= s->batch.n) {
-        if (s->face >= s->end) {
-            float top = s->rows.y0 + 0.5f, bottom = s->rows.y1 - 0.5f;
-            do
-                s->chunk++;
-            while (s->chunk < job->nchunks &&
-                   !(job->ymax[s->chunk] >= top && job->ymin[s->chunk] <= bottom));
-            if (s->chunk >= job->nchunks)
-                return 0;
-            s->face = s->chunk * CHUNK_FACES;
-            s->end = s->face + CHUNK_FACES < job->mesh->nfaces ? s->face + CHUNK_FACES : job->mesh->nfaces;
-        }
-        int n = s->end - s->face < SETUP_BATCH ? (int)(s->end - s->face) : SETUP_BATCH;
-        const int32_t *faces = job->mesh->faces + 3 * s->face;
-        if (job->portable)
-            setup_faces_portable(faces, n, job->pv, &s->rows, &s->batch);
-        else
-            setup_faces(faces, n, job->pv, &s->rows, &s->batch);
-        s->face += n;
-        s->next = 0;
-    }
-    return 1;
-}
-
-/* Clears and draws the rows [y0, y1), columns [x0, x1) of the canvas. The
- * rows are split between STREAMS streams of faces, each in mesh order,
- * whose triangles are filled in turn: they touch different pixels, so the
- * result is the same as one after the other, but the CPU can overlap a
- * triangle's z-buffer reads with the previous triangle's writes of another
- * stream instead of waiting for them. */
-static void draw_band(const band_job *job, raster_canvas *cv, int x0, int y0, int x1, int y1)
+/* Clears and draws the rows [y0, y1), columns [x0, x1) of the canvas: the
+ * faces of the chunks that reach these rows, in mesh order, set up a batch
+ * at a time. */
+static void draw_band(const p3d_mesh *m, const projected *pv, const float *ymin,
+                      const float *ymax, int portable, raster_canvas *cv, int x0, int y0, int x1,
+                      int y1)
 {
     for (int y = y0; y < y1; y++) {
         uint32_t *rgbx = cv->rgbx + (size_t)y * cv->size;
@@ -165,27 +121,27 @@ static void draw_band(const band_job *job, raster_canvas *cv, int x0, int y0, in
         /* the padding columns too: 4-wide stamp loads read them */
         memset(cv->inv_depth + (size_t)y * cv->zstride + x0, 0, sizeof(float) * (x1 - x0 + PADDING));
     }
-    face_stream st[STREAMS];
-    int nstreams = 0;
-    for (int k = 0; k < STREAMS; k++) {
-        int a = y0 + (y1 - y0) * k / STREAMS, b = y0 + (y1 - y0) * (k + 1) / STREAMS;
-        if (a < b) {
-            face_stream *s = &st[nstreams++];
-            s->rows = (raster_rect){x0, a, x1, b};
-            s->chunk = -1, s->face = s->end = 0;
-            s->next = s->batch.n = 0;
-        }
-    }
-    for (int live = nstreams; live;) {
-        live = 0;
-        for (int k = 0; k < nstreams; k++)
-            if (stream_ready(&st[k], job)) {
-                if (job->portable)
-                    fill_triangle_portable(&st[k].batch, st[k].next++, cv);
+    float top = y0 + 0.5f, bottom = y1 - 0.5f;
+    raster_rect band = {x0, y0, x1, y1};
+    setup_batch batch;
+    long nchunks = (m->nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
+    for (long c = 0; c < nchunks; c++) {
+        if (!(ymax[c] >= top && ymin[c] <= bottom))
+            continue;
+        long end = (c + 1) * CHUNK_FACES < m->nfaces ? (c + 1) * CHUNK_FACES : m->nfaces;
+        for (long f = c * CHUNK_FACES; f < end; f += SETUP_BATCH) {
+            int n = end - f < SETUP_BATCH ? (int)(end - f) : SETUP_BATCH;
+            if (portable)
+                setup_faces_portable(m->faces + 3 * f, n, pv, &band, &batch);
+            else
+                setup_faces(m->faces + 3 * f, n, pv, &band, &batch);
+            for (int i = 0; i < batch.n; i++) {
+                if (portable)
+                    fill_triangle_portable(&batch, i, cv);
                 else
-                    fill_triangle(&st[k].batch, st[k].next++, cv);
-                live++;
+                    fill_triangle(&batch, i, cv);
             }
+        }
     }
 }
 
@@ -219,12 +175,12 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
     int threads = ctx->threads > 0 ? ctx->threads : 1;
     project_vertices(mesh, center, fov, canvas->size, threads, pv);
     chunk_rows(mesh, pv, threads, ymin, ymax);
-    band_job job = {mesh, pv, ymin, ymax, nchunks, canvas->portable || mesh->nverts >= (1L << 29)};
+    int portable = canvas->portable || mesh->nverts >= (1L << 29);
     int rows = view->y1 - view->y0, bands = (rows + BAND_ROWS - 1) / BAND_ROWS;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (int b = 0; b < bands; b++) {
         int y0 = view->y0 + b * BAND_ROWS, y1 = y0 + BAND_ROWS < view->y1 ? y0 + BAND_ROWS : view->y1;
-        draw_band(&job, canvas, view->x0, y0, view->x1, y1);
+        draw_band(mesh, pv, ymin, ymax, portable, canvas, view->x0, y0, view->x1, y1);
     }
     return P3D_OK;
 }
