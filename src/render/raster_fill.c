@@ -12,6 +12,7 @@
 #include "render/raster_batch.h"
 
 #include <immintrin.h>
+#include <stddef.h>
 #include <string.h>
 
 #define STAMP 4 /* 4 x 4 pixels = 16 lanes */
@@ -102,52 +103,56 @@ static inline __m512 edge(__m512 px, __m512 py, const setup_batch *t, int k, int
                          _mm512_mul_ps(_mm512_set1_ps(t->dy[k][i]), _mm512_sub_ps(px, _mm512_set1_ps(t->ax[k][i]))));
 }
 
+/* One 4x4 stamp at (sx, sy): rows past yb load and (masked off) store row
+ * yb; lanes past xb or yb are masked off. */
+static inline void fill_stamp(const setup_batch *t, int i, raster_canvas *cv, int sx, int sy)
+{
+    const __m512 zero = _mm512_setzero_ps();
+    int xb = t->xb[i], yb = t->yb[i];
+    __m512 px = _mm512_add_ps(_mm512_set1_ps((float)sx + 0.5f), _mm512_loadu_ps(lane_x));
+    __m512 py = _mm512_add_ps(_mm512_set1_ps((float)sy + 0.5f), _mm512_loadu_ps(lane_y));
+    __m512 w0 = edge(px, py, t, 0, i), w1 = edge(px, py, t, 1, i), w2 = edge(px, py, t, 2, i);
+    __m512 z = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(w0, _mm512_set1_ps(t->iz[0][i])),
+                                           _mm512_mul_ps(w1, _mm512_set1_ps(t->iz[1][i]))),
+                             _mm512_mul_ps(w2, _mm512_set1_ps(t->iz[2][i])));
+    ptrdiff_t zs = cv->zstride, cs = cv->size;
+    int last = yb - sy; /* rows 0..last of the stamp are wanted */
+    ptrdiff_t r1 = last < 1 ? last : 1, r2 = last < 2 ? last : 2, r3 = last < 3 ? last : 3;
+    float *zb = cv->inv_depth + (ptrdiff_t)sy * zs + sx;
+    uint32_t *cb = cv->rgbx + (ptrdiff_t)sy * cs + sx;
+    __m512 old = load_rows(zb, zb + r1 * zs, zb + r2 * zs, zb + r3 * zs);
+    __mmask16 m = _mm512_cmp_ps_mask(py, _mm512_set1_ps(yb + 1.0f), _CMP_LT_OQ) &
+                  _mm512_cmp_ps_mask(px, _mm512_set1_ps(xb + 1.0f), _CMP_LT_OQ) &
+                  _mm512_cmp_ps_mask(w0, zero, _CMP_GE_OQ) & _mm512_cmp_ps_mask(w1, zero, _CMP_GE_OQ) &
+                  _mm512_cmp_ps_mask(w2, zero, _CMP_GE_OQ) & _mm512_cmp_ps_mask(z, old, _CMP_GT_OQ);
+    if (!m)
+        return;
+    __m512 inv = _mm512_div_ps(_mm512_set1_ps(1.0f), z);
+    __m512i red = channel(w0, w1, w2, t->cz[0][0], i, inv);
+    __m512i green = channel(w0, w1, w2, t->cz[1][0], i, inv);
+    __m512i blue = channel(w0, w1, w2, t->cz[2][0], i, inv);
+    __m512i rgbx = _mm512_or_si512(red, _mm512_or_si512(_mm512_slli_epi32(green, 8),
+                                                        _mm512_slli_epi32(blue, 16)));
+    _mm_mask_storeu_ps(zb, m & 15, _mm512_extractf32x4_ps(z, 0));
+    _mm_mask_storeu_ps(zb + r1 * zs, (m >> 4) & 15, _mm512_extractf32x4_ps(z, 1));
+    _mm_mask_storeu_ps(zb + r2 * zs, (m >> 8) & 15, _mm512_extractf32x4_ps(z, 2));
+    _mm_mask_storeu_ps(zb + r3 * zs, (m >> 12) & 15, _mm512_extractf32x4_ps(z, 3));
+    _mm_mask_storeu_epi32(cb, m & 15, _mm512_extracti32x4_epi32(rgbx, 0));
+    _mm_mask_storeu_epi32(cb + r1 * cs, (m >> 4) & 15, _mm512_extracti32x4_epi32(rgbx, 1));
+    _mm_mask_storeu_epi32(cb + r2 * cs, (m >> 8) & 15, _mm512_extracti32x4_epi32(rgbx, 2));
+    _mm_mask_storeu_epi32(cb + r3 * cs, (m >> 12) & 15, _mm512_extracti32x4_epi32(rgbx, 3));
+}
+
 void fill_triangle(const setup_batch *t, int i, raster_canvas *cv)
 {
-    const __m512 lx = _mm512_loadu_ps(lane_x), ly = _mm512_loadu_ps(lane_y);
-    const __m512 zero = _mm512_setzero_ps();
-    __m512 iz0 = _mm512_set1_ps(t->iz[0][i]), iz1 = _mm512_set1_ps(t->iz[1][i]);
-    __m512 iz2 = _mm512_set1_ps(t->iz[2][i]);
     int xa = t->xa[i], xb = t->xb[i], ya = t->ya[i], yb = t->yb[i];
-    __m512 x_end = _mm512_set1_ps(xb + 1.0f);
-    size_t zs = (size_t)cv->zstride, cs = (size_t)cv->size;
-    for (int sy = ya; sy <= yb; sy += STAMP) {
-        __m512 py = _mm512_add_ps(_mm512_set1_ps((float)sy + 0.5f), ly);
-        __mmask16 rows_in = _mm512_cmp_ps_mask(py, _mm512_set1_ps(yb + 1.0f), _CMP_LT_OQ);
-        /* rows past the triangle load and (masked off) store its last row */
-        size_t r[STAMP];
-        for (int k = 0; k < STAMP; k++)
-            r[k] = (size_t)(sy + k < yb ? sy + k : yb);
-        for (int sx = xa; sx <= xb; sx += STAMP) {
-            __m512 px = _mm512_add_ps(_mm512_set1_ps((float)sx + 0.5f), lx);
-            __m512 w0 = edge(px, py, t, 0, i), w1 = edge(px, py, t, 1, i), w2 = edge(px, py, t, 2, i);
-            __m512 z = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(w0, iz0), _mm512_mul_ps(w1, iz1)),
-                                     _mm512_mul_ps(w2, iz2));
-            float *zb = cv->inv_depth + sx;
-            __m512 old = load_rows(zb + r[0] * zs, zb + r[1] * zs, zb + r[2] * zs, zb + r[3] * zs);
-            __mmask16 m = rows_in & _mm512_cmp_ps_mask(px, x_end, _CMP_LT_OQ) &
-                          _mm512_cmp_ps_mask(w0, zero, _CMP_GE_OQ) &
-                          _mm512_cmp_ps_mask(w1, zero, _CMP_GE_OQ) &
-                          _mm512_cmp_ps_mask(w2, zero, _CMP_GE_OQ) & _mm512_cmp_ps_mask(z, old, _CMP_GT_OQ);
-            if (!m)
-                continue;
-            __m512 inv = _mm512_div_ps(_mm512_set1_ps(1.0f), z);
-            __m512i red = channel(w0, w1, w2, t->cz[0][0], i, inv);
-            __m512i green = channel(w0, w1, w2, t->cz[1][0], i, inv);
-            __m512i blue = channel(w0, w1, w2, t->cz[2][0], i, inv);
-            __m512i rgbx = _mm512_or_si512(red, _mm512_or_si512(_mm512_slli_epi32(green, 8),
-                                                                _mm512_slli_epi32(blue, 16)));
-            uint32_t *cb = cv->rgbx + sx;
-            _mm_mask_storeu_ps(zb + r[0] * zs, m & 15, _mm512_extractf32x4_ps(z, 0));
-            _mm_mask_storeu_ps(zb + r[1] * zs, (m >> 4) & 15, _mm512_extractf32x4_ps(z, 1));
-            _mm_mask_storeu_ps(zb + r[2] * zs, (m >> 8) & 15, _mm512_extractf32x4_ps(z, 2));
-            _mm_mask_storeu_ps(zb + r[3] * zs, (m >> 12) & 15, _mm512_extractf32x4_ps(z, 3));
-            _mm_mask_storeu_epi32(cb + r[0] * cs, m & 15, _mm512_extracti32x4_epi32(rgbx, 0));
-            _mm_mask_storeu_epi32(cb + r[1] * cs, (m >> 4) & 15, _mm512_extracti32x4_epi32(rgbx, 1));
-            _mm_mask_storeu_epi32(cb + r[2] * cs, (m >> 8) & 15, _mm512_extracti32x4_epi32(rgbx, 2));
-            _mm_mask_storeu_epi32(cb + r[3] * cs, (m >> 12) & 15, _mm512_extracti32x4_epi32(rgbx, 3));
-        }
+    if (xb - xa < STAMP && yb - ya < STAMP) { /* most mesh triangles */
+        fill_stamp(t, i, cv, xa, ya);
+        return;
     }
+    for (int sy = ya; sy <= yb; sy += STAMP)
+        for (int sx = xa; sx <= xb; sx += STAMP)
+            fill_stamp(t, i, cv, sx, sy);
 }
 #else
 void fill_triangle(const setup_batch *t, int i, raster_canvas *cv)
