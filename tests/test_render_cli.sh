@@ -111,4 +111,14 @@ expect_exit 2 "$P3D_BIN" render "$T/tiny.ply" --format avi
 expect_err "--format"
 expect_exit 1 "$P3D_BIN" render "$T/tiny.ply" --path "$T/nopath.txt"
 expect_err "nopath.txt: cannot open"
+
+# render runs with passive OpenMP waiting (libgomp's spin count 0) unless the
+# user chose a policy; other commands keep libgomp's default.
+spin() { OMP_DISPLAY_ENV=verbose "$@" 2>&1 | sed -n "s/.*GOMP_SPINCOUNT = '\([0-9]*\)'.*/\1/p" | head -1; }
+[ "$(spin env -u OMP_WAIT_POLICY "$P3D_BIN" render "$T/missing.ply")" = 0 ] &&
+  ok || bad "render does not wait passively"
+[ "$(spin env OMP_WAIT_POLICY=active "$P3D_BIN" render "$T/missing.ply")" != 0 ] &&
+  ok || bad "render overrode the user's OMP_WAIT_POLICY"
+[ "$(spin env -u OMP_WAIT_POLICY "$P3D_BIN" info "$T/missing.ply")" != 0 ] &&
+  ok || bad "info changed the OpenMP wait policy"
 finish

@@ -175,7 +175,7 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
     int threads = ctx->threads > 0 ? ctx->threads : 1;
     project_vertices(mesh, center, fov, canvas->size, threads, pv);
     chunk_rows(mesh, pv, threads, ymin, ymax);
-    int portable = canvas->portable || mesh->nverts >= (1L << 29);
+    int portable = canvas->portable;
     int rows = view->y1 - view->y0, bands = (rows + BAND_ROWS - 1) / BAND_ROWS;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (int b = 0; b < bands; b++) {

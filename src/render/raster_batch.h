@@ -1,7 +1,8 @@
-/* Internal to the rasterizer (raster.c): projected vertices and the set-up
- * of a batch of up to 16 triangles for one band of the canvas, in
- * structure-of-arrays form. Two implementations give bit-identical batches:
- * plain C one face at a time and AVX-512 sixteen faces at once. */
+/* Internal to the rasterizer (raster.c): projected vertices, the set-up of
+ * a batch of up to 16 triangles for one band of the canvas in
+ * structure-of-arrays form (raster_setup.c) and the filling of their pixels
+ * (raster_fill.c). Each has a plain C and an AVX-512 implementation that
+ * give bit-identical results (tests/test_raster_paths.c). */
 #ifndef P3D_RASTER_BATCH_H
 #define P3D_RASTER_BATCH_H
 
@@ -28,12 +29,12 @@ static inline float max3(float a, float b, float c)
     return m > c ? m : c;
 }
 
-/* Triangles ready to draw, in mesh order. Triangle i fills the pixels
+/* Triangles ready to draw, in mesh order. Triangle i fills the pixels of
  * [xa, xb] x [ya, yb] (inclusive, inside the band) whose centres p have
- * w_k(p) = dx[k] * (p.y - ay[k]) - dy[k] * (p.x - ax[k]) >= 0 for the three
- * edges k (edge k is opposite vertex k, already divided by nothing: the
- * weights are scaled by 1/|area| through iz and cz). 1/z at p is
- * sum_k w_k iz[k], colour channel ch is sum_k w_k cz[ch][k] / (1/z). */
+ * w_k(p) = dx[k] * (p.y - ay[k]) - dy[k] * (p.x - ax[k]) >= 0 for its three
+ * edges k (edge k is opposite vertex k). iz and cz are 1/z and colour/z at
+ * the vertices divided by twice the area, so 1/z at p is sum_k w_k iz[k]
+ * and colour channel ch is sum_k w_k cz[ch][k] / (1/z). */
 typedef struct setup_batch {
     int n;
     int32_t xa[SETUP_BATCH], xb[SETUP_BATCH], ya[SETUP_BATCH], yb[SETUP_BATCH];
@@ -44,10 +45,9 @@ typedef struct setup_batch {
 /* Sets up faces [0, n) (n <= SETUP_BATCH, vertex indices in faces) for
  * drawing into the band rect: drops those with a vertex behind the near
  * plane, with no pixel centre in the band or with no area. */
-void setup_faces_portable(const int32_t *faces, int n, const projected *pv, const raster_rect *band,
-                        setup_batch *out);
-/* The same with AVX-512 where the build has it (else the scalar one).
- * Vertex indices must be below 2^29. */
+void setup_faces_portable(const int32_t *faces, int n, const projected *pv,
+                          const raster_rect *band, setup_batch *out);
+/* The same with AVX-512 where the build has it (else the portable one). */
 void setup_faces(const int32_t *faces, int n, const projected *pv, const raster_rect *band,
                  setup_batch *out);
 

@@ -52,8 +52,8 @@ static void setup_one(const projected *const v[3], const raster_rect *band, setu
     }
 }
 
-void setup_faces_portable(const int32_t *faces, int n, const projected *pv, const raster_rect *band,
-                        setup_batch *out)
+void setup_faces_portable(const int32_t *faces, int n, const projected *pv,
+                          const raster_rect *band, setup_batch *out)
 {
     out->n = 0;
     for (int f = 0; f < n; f++) {
