@@ -39,25 +39,33 @@ static int fold_weights(int f, int *w)
     return taps;
 }
 
-typedef uint32_t v16u32 __attribute__((vector_size(64)));
+/* 16 bytes at a time where AVX-512 holds them in one register, else 8
+ * (wider generic vectors spill on AVX2). */
+#ifdef __AVX512F__
+#define FOLD_LANES 16
+#else
+#define FOLD_LANES 8
+#endif
+typedef uint32_t vfold32 __attribute__((vector_size(4 * FOLD_LANES)));
+typedef uint16_t vfold16 __attribute__((vector_size(2 * FOLD_LANES)));
+typedef uint8_t vfold8 __attribute__((vector_size(FOLD_LANES)));
 typedef uint32_t v4u32 __attribute__((vector_size(16)));
-typedef uint16_t v16u16 __attribute__((vector_size(32)));
-typedef uint8_t v16u8 __attribute__((vector_size(16)));
+typedef int32_t v4i32 __attribute__((vector_size(16)));
 typedef double v4f64 __attribute__((vector_size(32)));
 
-/* acc = sum over taps t of w[t] * rows[t], 16 bytes at a time (GCC vector
- * types: -O2's cheap cost model does not vectorize the plain loop). */
+/* acc = sum over taps t of w[t] * rows[t], FOLD_LANES bytes at a time (GCC
+ * vector types: -O2's cheap cost model does not vectorize the plain loop). */
 static void fold_rows(uint32_t *restrict acc, const uint8_t *const rows[], const int *w, int taps,
                       int n)
 {
     int x = 0;
-    for (; x + 16 <= n; x += 16) {
-        v16u32 sum = {0};
+    for (; x + FOLD_LANES <= n; x += FOLD_LANES) {
+        vfold32 sum = {0};
         for (int t = 0; t < taps; t++) {
-            v16u8 s8;
+            vfold8 s8;
             memcpy(&s8, rows[t] + x, sizeof s8);
             /* widened in two steps, which GCC turns into two zero-extensions */
-            sum += (uint32_t)w[t] * __builtin_convertvector(__builtin_convertvector(s8, v16u16), v16u32);
+            sum += (uint32_t)w[t] * __builtin_convertvector(__builtin_convertvector(s8, vfold16), vfold32);
         }
         memcpy(acc + x, &sum, sizeof sum);
     }
@@ -127,8 +135,9 @@ int frame_reduce(p3d_ctx *ctx, const raster_canvas *cv, int f, const raster_rect
                 }
                 /* (sum + norm/2) / norm exactly: the quotient's fraction is
                  * a multiple of 1/norm, far above the double's error */
-                v4f64 q = __builtin_convertvector(sum + norm / 2, v4f64) * inv_norm + 1e-7;
-                v4u32 level = __builtin_convertvector(q, v4u32);
+                v4i32 numerator = (v4i32)(sum + norm / 2); /* below 2^31: signed converts faster */
+                v4f64 q = __builtin_convertvector(numerator, v4f64) * inv_norm + 1e-7;
+                v4i32 level = __builtin_convertvector(q, v4i32);
                 for (int ch = 0; ch < 3; ch++)
                     dst[3 * x + ch] = (uint8_t)level[ch];
             }

@@ -1,5 +1,5 @@
-/* Pixel filling of set-up triangles (raster_batch.h) in 4x4 stamps
- * (ALGORITHM.md 9, z-buffer and perspective-correct vertex colours; see
+/* Pixel filling of set-up triangles (raster_batch.h) in stamps of 4x4
+ * (AVX-512) or 4x2 pixels (portable) (ALGORITHM.md 9, z-buffer and perspective-correct vertex colours; see
  * raster.c). A pixel is drawn when its centre lies inside or on all three
  * edges and its 1/z is larger than the z-buffer's. The barycentric weights
  * come straight from the edge functions; 1/z and colour/z are interpolated
@@ -12,31 +12,24 @@
 #include "render/raster_batch.h"
 
 #include <immintrin.h>
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
-#define STAMP 4 /* 4 x 4 pixels = 16 lanes */
+#define STAMP 4 /* stamp width, and height of the AVX-512 ones */
 
-typedef float v16f __attribute__((vector_size(64)));
-typedef int32_t v16i __attribute__((vector_size(64)));
 typedef float v8f __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
 typedef float v4f __attribute__((vector_size(16)));
 
-static const float lane_x[16] = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3};
-static const float lane_y[16] = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3};
-
-/* Colour channel value in [0, 255] truncated to an integer later: masks,
- * so NaN (from slivers) goes to 0. */
-static inline v16f clamp_255(v16f value)
-{
-    const v16f top = {255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255};
-    v16i bits = (v16i)value & (value > 0);
-    v16i below = (v16f)bits < 255;
-    return (v16f)((bits & below) | ((v16i)top & ~below));
-}
-
+/* 4x2 stamps of 8 lanes: the width of AVX2 and the same pixels as the
+ * AVX-512 4x4 stamps (each pixel's arithmetic does not depend on the
+ * stamp). */
 void fill_triangle_portable(const setup_batch *t, int i, raster_canvas *cv)
 {
+    const v8f lx = {0, 1, 2, 3, 0, 1, 2, 3}, ly = {0, 0, 0, 0, 1, 1, 1, 1};
+    const v8f top = {255, 255, 255, 255, 255, 255, 255, 255};
+    const v4f beyond = {INFINITY, INFINITY, INFINITY, INFINITY}; /* a row past the triangle */
     float ax[3], ay[3], dx[3], dy[3], iz[3], cz[3][3];
     for (int k = 0; k < 3; k++) {
         ax[k] = t->ax[k][i], ay[k] = t->ay[k][i], dx[k] = t->dx[k][i], dy[k] = t->dy[k][i];
@@ -44,32 +37,49 @@ void fill_triangle_portable(const setup_batch *t, int i, raster_canvas *cv)
         for (int ch = 0; ch < 3; ch++)
             cz[ch][k] = t->cz[ch][k][i];
     }
-    v16f lx, ly;
-    memcpy(&lx, lane_x, sizeof lx);
-    memcpy(&ly, lane_y, sizeof ly);
     int xa = t->xa[i], xb = t->xb[i], ya = t->ya[i], yb = t->yb[i];
-    for (int sy = ya; sy <= yb; sy += STAMP) {
-        v16f py = (float)sy + 0.5f + ly;
-        v16i rows_in = py < yb + 1.0f;
+    for (int sy = ya; sy <= yb; sy += 2) {
+        v8f py = (float)sy + 0.5f + ly;
+        const float *zrow0 = cv->inv_depth + (size_t)sy * cv->zstride;
+        const float *zrow1 = sy < yb ? zrow0 + cv->zstride : NULL;
         for (int sx = xa; sx <= xb; sx += STAMP) {
-            v16f px = (float)sx + 0.5f + lx;
-            v16f w0 = dx[0] * (py - ay[0]) - dy[0] * (px - ax[0]);
-            v16f w1 = dx[1] * (py - ay[1]) - dy[1] * (px - ax[1]);
-            v16f w2 = dx[2] * (py - ay[2]) - dy[2] * (px - ax[2]);
-            v16f z = w0 * iz[0] + w1 * iz[1] + w2 * iz[2];
-            v16f inv = 1.0f / z;
-            v16i c[3];
-            for (int ch = 0; ch < 3; ch++)
-                c[ch] = __builtin_convertvector(
-                    clamp_255((w0 * cz[ch][0] + w1 * cz[ch][1] + w2 * cz[ch][2]) * inv + 0.5f), v16i);
-            v16i in = (w0 >= 0) & (w1 >= 0) & (w2 >= 0) & (px < xb + 1.0f) & rows_in;
-            for (int lane = 0; lane < 16; lane++) {
-                int x = sx + lane % STAMP, y = sy + lane / STAMP;
-                float *zb = cv->inv_depth + (size_t)y * cv->zstride + x;
-                if (!in[lane] || !(z[lane] > *zb))
-                    continue;
-                *zb = z[lane];
-                cv->rgbx[(size_t)y * cv->size + x] =
+            v8f px = (float)sx + 0.5f + lx;
+            v8f w0 = dx[0] * (py - ay[0]) - dy[0] * (px - ax[0]);
+            v8f w1 = dx[1] * (py - ay[1]) - dy[1] * (px - ax[1]);
+            v8f w2 = dx[2] * (py - ay[2]) - dy[2] * (px - ax[2]);
+            v8f z = w0 * iz[0] + w1 * iz[1] + w2 * iz[2];
+            /* two 4-wide row loads joined in registers (a join through
+             * memory stalls store forwarding) */
+            v4f zb0, zb1 = beyond;
+            memcpy(&zb0, zrow0 + sx, sizeof zb0);
+            if (zrow1)
+                memcpy(&zb1, zrow1 + sx, sizeof zb1);
+            v8f zb = __builtin_shufflevector(zb0, zb1, 0, 1, 2, 3, 4, 5, 6, 7);
+            v8i pass = (w0 >= 0) & (w1 >= 0) & (w2 >= 0) & (z > zb) & (px < xb + 1.0f);
+#ifdef __AVX__
+            unsigned bits = (unsigned)__builtin_ia32_movmskps256((v8f)pass);
+#else
+            unsigned bits = 0;
+            for (int lane = 0; lane < 8; lane++)
+                bits |= (unsigned)(pass[lane] & 1) << lane;
+#endif
+            if (!bits)
+                continue;
+            v8f inv = 1.0f / z;
+            v8i c[3];
+            for (int ch = 0; ch < 3; ch++) {
+                /* clamped to [0, 255] with masks (NaN from slivers goes to 0) */
+                v8f value = (w0 * cz[ch][0] + w1 * cz[ch][1] + w2 * cz[ch][2]) * inv + 0.5f;
+                v8i clamped = (v8i)value & (value > 0);
+                v8i below = (v8f)clamped < 255;
+                clamped = (clamped & below) | ((v8i)top & ~below);
+                c[ch] = __builtin_convertvector((v8f)clamped, v8i);
+            }
+            for (; bits; bits &= bits - 1) {
+                int lane = __builtin_ctz(bits);
+                size_t x = (size_t)sx + lane % STAMP, y = (size_t)sy + lane / STAMP;
+                cv->inv_depth[y * cv->zstride + x] = z[lane];
+                cv->rgbx[y * cv->size + x] =
                     (uint32_t)c[0][lane] | (uint32_t)c[1][lane] << 8 | (uint32_t)c[2][lane] << 16;
             }
         }
@@ -77,6 +87,9 @@ void fill_triangle_portable(const setup_batch *t, int i, raster_canvas *cv)
 }
 
 #if defined(__AVX512F__) && defined(__AVX512VL__)
+static const float lane_x[16] = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3};
+static const float lane_y[16] = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3};
+
 /* Four rows of 4 floats joined into one register. */
 static inline __m512 load_rows(const float *r0, const float *r1, const float *r2, const float *r3)
 {
@@ -92,7 +105,7 @@ static inline __m512i channel(__m512 w0, __m512 w1, __m512 w2, const float *cz, 
                                              _mm512_mul_ps(w1, _mm512_set1_ps(cz[1 * SETUP_BATCH + i]))),
                                _mm512_mul_ps(w2, _mm512_set1_ps(cz[2 * SETUP_BATCH + i])));
     __m512 value = _mm512_add_ps(_mm512_mul_ps(sum, inv), _mm512_set1_ps(0.5f));
-    /* as clamp_255: max with 0 returns 0 for NaN (second operand) */
+    /* as the portable clamp: max with 0 returns 0 for NaN (second operand) */
     value = _mm512_min_ps(_mm512_max_ps(value, _mm512_setzero_ps()), _mm512_set1_ps(255.0f));
     return _mm512_cvttps_epi32(value);
 }
