@@ -64,6 +64,10 @@ void setup_faces_portable(const int32_t *faces, int n, const projected *pv,
 }
 
 #if defined(__AVX512F__)
+/* immediates even at -O0 */
+#define ROUND_UP (_MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC)
+#define ROUND_DOWN (_MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)
+
 static inline __m512 min3v(__m512 a, __m512 b, __m512 c)
 {
     __m512 m = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_LT_OQ), b, a);
@@ -157,12 +161,10 @@ void setup_faces(const int32_t *faces, int n, const projected *pv, const raster_
     maxx = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(maxx, hx, _CMP_GT_OQ), maxx, hx);
     miny = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(miny, ly, _CMP_LT_OQ), miny, ly);
     maxy = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(maxy, hy, _CMP_GT_OQ), maxy, hy);
-    const int up = _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC;
-    const int down = _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC;
-    __m512i xa = _mm512_cvttps_epi32(_mm512_roundscale_ps(_mm512_sub_ps(minx, half), up));
-    __m512i xb = _mm512_cvttps_epi32(_mm512_roundscale_ps(_mm512_sub_ps(maxx, half), down));
-    __m512i ya = _mm512_cvttps_epi32(_mm512_roundscale_ps(_mm512_sub_ps(miny, half), up));
-    __m512i yb = _mm512_cvttps_epi32(_mm512_roundscale_ps(_mm512_sub_ps(maxy, half), down));
+    __m512i xa = _mm512_cvttps_epi32(_mm512_roundscale_ps(_mm512_sub_ps(minx, half), ROUND_UP));
+    __m512i xb = _mm512_cvttps_epi32(_mm512_roundscale_ps(_mm512_sub_ps(maxx, half), ROUND_DOWN));
+    __m512i ya = _mm512_cvttps_epi32(_mm512_roundscale_ps(_mm512_sub_ps(miny, half), ROUND_UP));
+    __m512i yb = _mm512_cvttps_epi32(_mm512_roundscale_ps(_mm512_sub_ps(maxy, half), ROUND_DOWN));
     xa = _mm512_max_epi32(xa, _mm512_set1_epi32(band->x0));
     xb = _mm512_min_epi32(xb, _mm512_set1_epi32(band->x1 - 1));
     ya = _mm512_max_epi32(ya, _mm512_set1_epi32(band->y0));
