@@ -1,14 +1,14 @@
-/* Pixel filling of set-up triangles (raster_batch.h) in stamps of 4x4
- * (AVX-512) or 4x2 pixels (portable) (ALGORITHM.md 9, z-buffer and perspective-correct vertex colours; see
- * raster.c). A pixel is drawn when its centre lies inside or on all three
- * edges and its 1/z is larger than the z-buffer's. The barycentric weights
- * come straight from the edge functions; 1/z and colour/z are interpolated
- * with them (both are linear in screen space), so the colour is
- * perspective-correct. Every pixel goes through the same float operations
- * (no FMA contraction in ISO C mode), which keeps shared edges exact. The
- * portable version uses GCC vector types and stores lane by lane; the
- * AVX-512 one does the same arithmetic with masked stores, so both agree bit
- * for bit. */
+/* Pixel filling of set-up triangles (raster_batch.h; ALGORITHM.md 9,
+ * z-buffer and perspective-correct vertex colours; see raster.c) in stamps
+ * of 4x4 (AVX-512) or 4x2 pixels (portable). A pixel is drawn when its
+ * centre lies inside or on all three edges and its 1/z is larger than the
+ * z-buffer's. The barycentric weights come straight from the edge
+ * functions; 1/z and colour/z are interpolated with them (both are linear
+ * in screen space), so the colour is perspective-correct. Every pixel goes
+ * through the same float operations (no FMA contraction in ISO C mode),
+ * which keeps shared edges exact and makes the two versions agree bit for
+ * bit: the portable one uses GCC vector types and stores lane by lane, the
+ * AVX-512 one masked stores. */
 #include "render/raster_batch.h"
 
 #include <immintrin.h>
