@@ -182,6 +182,16 @@ static void test_pad_upsample(void)
         CHECK_NEAR(dst[i * 8 + 2], 10 * expect[i], 0); /* column x = 0 */
     }
     CHECK_NEAR(dst[0], 22, 0); /* corner (-2, -2) -> (2, 2) */
+    /* The same with a second tensor (-v) concatenated along channels. */
+    float neg[16], both[2 * 8 * 8];
+    for (int i = 0; i < 16; i++)
+        neg[i] = -src[i];
+    nn_tensor n = {1, 4, 4, neg}, bd = {2, 8, 8, both};
+    nn_pad_reflect_concat(&s, &n, 2, &bd);
+    for (int i = 0; i < 64; i++) {
+        CHECK_NEAR(both[2 * i], dst[i], 0);
+        CHECK_NEAR(both[2 * i + 1], -dst[i], 0);
+    }
 
     /* Upsample 2 channels of a 1x2 image to 2x4, then one skip channel. */
     float low[4] = {1, 2, 3, 4}, skip[8] = {9, 9, 9, 9, 8, 8, 8, 8}, out[24];

@@ -274,15 +274,22 @@ static void split_phases(const nn_tensor *src, float *phases)
                        c * sizeof(float));
 }
 
-static void merge_phases(const float *phases, nn_tensor *dst)
+/* Phase image n (rows 2i + n/2, columns 2j + n%2) into dst. */
+static void merge_phase(const float *phase, int n, nn_tensor *dst)
 {
     const int c = dst->c, ph = dst->h / 2, pw = dst->w / 2;
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for schedule(static)
+    for (int i = 0; i < ph; i++)
+        for (int j = 0; j < pw; j++)
+            memcpy(dst->data + ((size_t)(2 * i + n / 2) * dst->w + 2 * j + n % 2) * c,
+                   phase + ((size_t)i * pw + j) * c, c * sizeof(float));
+}
+
+static void merge_phases(const float *phases, nn_tensor *dst)
+{
+    const size_t size = (size_t)(dst->h / 2) * (dst->w / 2) * dst->c;
     for (int n = 0; n < 4; n++)
-        for (int i = 0; i < ph; i++)
-            for (int j = 0; j < pw; j++)
-                memcpy(dst->data + ((size_t)(2 * i + n / 2) * dst->w + 2 * j + n % 2) * c,
-                       phases + (((size_t)n * ph + i) * pw + j) * c, c * sizeof(float));
+        merge_phase(phases + n * size, n, dst);
 }
 
 static conv_geometry geometry(const nn_conv *cv, const nn_tensor *src, const nn_tensor *dst)
@@ -380,20 +387,18 @@ static int make_phases(p3d_ctx *ctx, nn_conv *cv)
 
 static int run_subpixel(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const nn_tensor *src, nn_tensor *dst)
 {
-    nn_tensor out_phases = {0};
+    nn_tensor phase = {0}; /* one output phase at a time: a quarter of dst */
     if ((!cv->phases && make_phases(ctx, cv)) ||
-        nn_tensor_get(ctx, pool, dst->c, dst->h, dst->w, &out_phases))
+        nn_tensor_get(ctx, pool, dst->c, src->h, src->w, &phase))
         return ctx->status;
-    const size_t phase = (size_t)src->h * src->w * cv->cout;
     for (int n = 0; n < 4; n++) {
         const int a = n / 2, b = n % 2;
         conv_geometry g = {1, src->h, src->w, src->h, src->w, 1, 0, {1 - a, 1 - b}, {a, b}, use_bf16};
-        if (run_primitive(ctx, pool, &cv->phases[n], &g, src->data, out_phases.data + n * phase))
+        if (run_primitive(ctx, pool, &cv->phases[n], &g, src->data, phase.data))
             break;
+        merge_phase(phase.data, n, dst);
     }
-    if (!ctx->status)
-        merge_phases(out_phases.data, dst);
-    nn_tensor_put(pool, &out_phases);
+    nn_tensor_put(pool, &phase);
     return ctx->status;
 }
 

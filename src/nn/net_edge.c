@@ -114,13 +114,12 @@ static int edge_forward(p3d_ctx *ctx, p3d_net *net, int h, int w, const float *i
         goto done;
     nn_tensor_put(pool, &x5);
     nn_tensor_put(pool, &x2);
-    if (conv_in_act(ctx, pool, &L->dec1, &c, 1, NN_ACT_RELU, &x6) || concat(ctx, pool, &x6, &x1, &c))
+    if (conv_in_act(ctx, pool, &L->dec1, &c, 1, NN_ACT_RELU, &x6) ||
+        nn_tensor_get(ctx, pool, x6.c + x1.c, h + 6, w + 6, &p))
         goto done;
+    nn_pad_reflect_concat(&x6, &x1, 3, &p);
     nn_tensor_put(pool, &x6);
     nn_tensor_put(pool, &x1);
-    if (pad_reflect(ctx, pool, &c, 3, &p))
-        goto done;
-    nn_tensor_put(pool, &c);
     if (nn_tensor_get(ctx, pool, 1, h, w, &o) || nn_conv_run(ctx, pool, &L->dec2, &p, &o))
         goto done;
     nn_activate(&o, NN_ACT_SIGMOID);
