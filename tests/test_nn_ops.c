@@ -187,10 +187,17 @@ static void test_pad_upsample(void)
     for (int i = 0; i < 16; i++)
         neg[i] = -src[i];
     nn_tensor n = {1, 4, 4, neg}, bd = {2, 8, 8, both};
-    nn_pad_reflect_concat(&s, &n, 2, &bd);
+    nn_pad_reflect_concat(&s, &n, 2, 0, &bd);
     for (int i = 0; i < 64; i++) {
         CHECK_NEAR(both[2 * i], dst[i], 0);
         CHECK_NEAR(both[2 * i + 1], -dst[i], 0);
+    }
+    /* Rows 5..7 of the padded image alone. */
+    nn_tensor band = {2, 3, 8, both};
+    nn_pad_reflect_concat(&s, &n, 2, 5, &band);
+    for (int i = 0; i < 24; i++) {
+        CHECK_NEAR(both[2 * i], dst[40 + i], 0);
+        CHECK_NEAR(both[2 * i + 1], -dst[40 + i], 0);
     }
 
     /* Upsample 2 channels of a 1x2 image to 2x4, then one skip channel. */

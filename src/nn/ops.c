@@ -45,15 +45,15 @@ static int reflect(int i, int n)
 
 void nn_pad_reflect(const nn_tensor *src, int p, nn_tensor *dst)
 {
-    nn_pad_reflect_concat(src, NULL, p, dst);
+    nn_pad_reflect_concat(src, NULL, p, 0, dst);
 }
 
-void nn_pad_reflect_concat(const nn_tensor *a, const nn_tensor *b, int p, nn_tensor *dst)
+void nn_pad_reflect_concat(const nn_tensor *a, const nn_tensor *b, int p, int y0, nn_tensor *dst)
 {
     const int bc = b ? b->c : 0;
 #pragma omp parallel for schedule(static)
     for (int y = 0; y < dst->h; y++) {
-        const size_t sy = (size_t)reflect(y - p, a->h) * a->w;
+        const size_t sy = (size_t)reflect(y0 + y - p, a->h) * a->w;
         float *d = dst->data + (size_t)y * dst->w * dst->c;
         for (int x = 0; x < dst->w; x++, d += dst->c) {
             const size_t s = sy + reflect(x - p, a->w);
