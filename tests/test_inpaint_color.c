@@ -1,8 +1,11 @@
 /* Colour synthesis of the classical backend (src/inpaint/patch_synth.c,
  * patchmatch.c) against the diffusion baseline on textures whose truth inside
- * the hole is known: texture must continue into the hole, not be smeared. */
+ * the hole is known: texture must continue into the hole, not be smeared, and
+ * the mixed-colour fringe of the context must not be spread into it
+ * (fringe_fill.c). */
 #include "inpaint/baselines.h"
 #include "inpaint/classical.h"
+#include "inpaint/inpaint_steps.h"
 #include "inpaint_fixture.h"
 #include "testlib.h"
 
@@ -113,6 +116,63 @@ static void test_depth_guidance(p3d_ctx *ctx, const p3d_inpaint_backend *b)
     fixture_free(&f);
 }
 
+/* A flat background whose ring of pixels next to the hole carries the
+ * foreground's colour mixed in (the silhouette's anti-aliased fringe of a
+ * real photo, ALGORITHM.md 5 step 7): the fill must follow the background
+ * beyond the fringe rather than spread the fringe into the hole. */
+static const uint8_t fringe_bg[3] = {90, 140, 200};
+
+static void flat_background(int x, int y, uint8_t rgb[3])
+{
+    memcpy(rgb, fringe_bg, 3);
+}
+
+static const uint8_t fringe_mixed[3] = {200, 90, 60}; /* half (250, 40, 0), half background */
+
+/* 64x64 flat background, a 24x24 hole at (20, 20), its ring of context mixed. */
+static void make_fringed_hole(fixture *f)
+{
+    make_textured_hole(f, 64, 64, 20, 20, 24, flat_background);
+    for (int y = 19; y <= 44; y++)
+        for (int x = 19; x <= 44; x++)
+            if (f->context[y * 64 + x])
+                memcpy(&f->rgb[(y * 64 + x) * 3], fringe_mixed, 3);
+}
+
+static double fringe_error(p3d_ctx *ctx, const p3d_inpaint_backend *b)
+{
+    fixture f;
+    make_fringed_hole(&f);
+    CHECK_INT(fixture_run(ctx, b, &f), P3D_OK);
+    double err = hole_error(&f, flat_background);
+    printf("flat background with a mixed fringe, %s: mean abs error in the hole %.2f\n", b->name,
+           err);
+    fixture_free(&f);
+    return err;
+}
+
+/* The fringe fill (fringe_fill.c) by hand: every context pixel within 2 of
+ * the hole enters with the mean of its colour and the background beyond, so
+ * the fill is the constant (mixed + background) / 2 = (145, 115, 130) and the
+ * context comes out unchanged. */
+static void test_fringe_fill_values(p3d_ctx *ctx)
+{
+    fixture f;
+    make_fringed_hole(&f);
+    CHECK_INT(inpaint_diffuse_color_fringe(ctx, &f.job), P3D_OK);
+    const int expect[3] = {145, 115, 130};
+    int hole_ok = 1, context_ok = 1;
+    for (long i = 0; i < 64L * 64; i++) {
+        for (int c = 0; c < 3 && f.mask[i]; c++)
+            hole_ok &= abs(f.rgb_out[i * 3 + c] - expect[c]) <= 1;
+        if (f.context[i])
+            context_ok &= memcmp(&f.rgb_out[i * 3], &f.rgb[i * 3], 3) == 0;
+    }
+    CHECK(hole_ok);
+    CHECK(context_ok);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     p3d_ctx ctx;
@@ -134,6 +194,11 @@ int main(void)
     CHECK(synth < 0.1 * smooth);
 
     test_depth_guidance(&ctx, &classical);
+
+    double fringe = fringe_error(&ctx, &classical), spread = fringe_error(&ctx, &diffusion);
+    CHECK(spread > 30); /* the plain membrane carries the fringe well into the hole */
+    CHECK(fringe < 0.6 * spread);
+    test_fringe_fill_values(&ctx);
 
     classical.destroy(classical.state);
     diffusion.destroy(diffusion.state);

@@ -2,7 +2,8 @@
  * backend interface of ALGORITHM.md 6. Colour: exemplar synthesis where its
  * source patches match well, falling back towards the membrane (diffusion)
  * fill where they do not (a texture that is not there in the context would be
- * a guess; the local mean is the better estimate there). */
+ * a guess; the local mean is the better estimate there). The membrane fill
+ * half distrusts the mixed-colour fringe of the context (fringe_fill.c). */
 #include "inpaint/classical.h"
 #include "inpaint/inpaint_steps.h"
 
@@ -21,7 +22,9 @@ static int classical_depth(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
     return inpaint_fill_depth(ctx, job, job->edge_out);
 }
 
-/* rgb_out = a synthesis + (1 - a) membrane fill, a = synthesis confidence squared. */
+/* rgb_out at mask pixels = a s + (1 - a) m: s the synthesis, m the membrane
+ * fill that half distrusts the context's fringe (fringe_fill.c) and a the
+ * synthesis confidence to the 4th power. */
 static int classical_color(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
 {
     size_t n = (size_t)(job->width > 0 && job->height > 0 ? job->width * job->height : 0);
@@ -35,13 +38,14 @@ static int classical_color(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
         rc = inpaint_synthesize_color(ctx, job, confidence);
     if (!rc) {
         memcpy(synth, job->rgb_out, 3 * n);
-        rc = inpaint_diffuse_color(ctx, job);
+        rc = inpaint_diffuse_color_fringe(ctx, job);
     }
     for (size_t i = 0; i < n && !rc; i++) {
-        /* squared: a patch that only half matches mostly defers to the mean
-         * (measured, bench/quality.sh); the same arithmetic per channel keeps
-         * gray photos R == G == B */
+        /* 4th power: a patch that only partly matches mostly defers to the
+         * mean (measured, bench/quality.sh); the same arithmetic per channel
+         * keeps gray photos R == G == B */
         float a = confidence[i] * confidence[i];
+        a *= a;
         for (int c = 0; c < 3 && job->mask[i]; c++)
             job->rgb_out[3 * i + c] =
                 (uint8_t)lrintf(a * synth[3 * i + c] + (1 - a) * job->rgb_out[3 * i + c]);

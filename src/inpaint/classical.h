@@ -5,7 +5,9 @@
  *   depth: membrane interpolation of log-depth from the background context,
  *          with the continued edges as barriers (depth_fill.c);
  *   color: multi-scale exemplar-based synthesis (PatchMatch + voting) from the
- *          context, guided by the filled depth (patch_synth.c).
+ *          context, guided by the filled depth (patch_synth.c), blended where
+ *          its patches match poorly with a membrane fill that half distrusts
+ *          the mixed-colour fringe next to the silhouette (fringe_fill.c).
  * Outputs: edge_out = input edges + continued edges; depth_out and rgb_out hold
  * the context's own values at context pixels, the synthesised values at mask
  * pixels and 0 elsewhere. A job without any context pixel gets depth 1 and

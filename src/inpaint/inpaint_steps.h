@@ -32,5 +32,9 @@ int inpaint_fill_depth(p3d_ctx *ctx, p3d_inpaint_job *job, const uint8_t *barrie
 int inpaint_synthesize_color(p3d_ctx *ctx, p3d_inpaint_job *job, float *confidence);
 /* baselines.c: rgb_out by membrane interpolation of colour. */
 int inpaint_diffuse_color(p3d_ctx *ctx, p3d_inpaint_job *job);
+/* fringe_fill.c: the same with the context pixels next to the mask (the
+ * silhouette's mixed-colour fringe) half repainted by the background beyond
+ * them; context pixels are passed through unchanged. */
+int inpaint_diffuse_color_fringe(p3d_ctx *ctx, p3d_inpaint_job *job);
 
 #endif
