@@ -2,7 +2,8 @@
  * hand-computed values: oneDNN convolutions (strided, dilated, transposed,
  * kernels 7/5/4/3/1) vs direct loops, threaded instance norm vs the plain
  * one, partial-convolution mask sums (box sums) vs a real all-ones mask
- * convolution over per-channel masks, padding, upsampling, the pool. */
+ * convolution over per-channel masks, padding, upsampling, the pool, the
+ * per-layout weight copies across input sizes. */
 #include "nn/conv.h"
 #include "nn/ops.h"
 #include "nn/pconv.h"
@@ -77,6 +78,49 @@ static void check_conv(int cin, int cout, int k, int stride, int pad, int dil, i
     check_conv_alg(cin, cout, k, stride, pad, dil, transposed, bias, h, w, 0);
 }
 
+/* A layer fed alternating sizes (the inpainting crops) reuses or adds
+ * weight layouts (conv_weights.h); with release_weights the PyTorch-layout
+ * weights go after the first run and new layouts come from oneDNN's copy,
+ * except for a Winograd-capable layer. Every run still matches the
+ * reference, computed before the weights went. */
+static void check_conv_sizes(int cin, int cout, int pad, int winograd)
+{
+    enum { RUNS = 7 };
+    const int hs[RUNS] = {24, 1, 40, 24, 2, 40, 24}, ws[RUNS] = {32, 1, 16, 32, 3, 16, 32};
+    p3d_ctx ctx;
+    p3d_ctx_init(&ctx);
+    nn_conv cv;
+    CHECK_INT(nn_conv_init(&ctx, &cv, cin, cout, 3, 1, pad, 1, 0, 0), P3D_OK);
+    cv.winograd = winograd;
+    for (int i = 0; i < cin * cout * 9; i++)
+        cv.weight[i] = frand() * 0.2f;
+    nn_tensor x[RUNS], r[RUNS];
+    for (int n = 0; n < RUNS; n++) {
+        if (!pad && (hs[n] < 3 || ws[n] < 3)) { /* no output without padding */
+            x[n].data = r[n].data = NULL;
+            continue;
+        }
+        x[n] = tensor(cin, hs[n], ws[n]);
+        r[n] = tensor(cout, nn_conv_out_size(&cv, hs[n]), nn_conv_out_size(&cv, ws[n]));
+        nn_conv_ref(&cv, &x[n], &r[n]);
+    }
+    cv.release_weights = 1;
+    for (int n = 0; n < RUNS; n++) {
+        if (!x[n].data)
+            continue;
+        nn_tensor y = tensor(cout, r[n].h, r[n].w);
+        CHECK_INT(nn_conv_run(&ctx, pool, &cv, &x[n], &y), P3D_OK);
+        double err = max_abs_diff(&y, &r[n]);
+        if (err > 1e-4)
+            fprintf(stderr, "conv %d->%d at %dx%d (run %d): max error %g\n", cin, cout, x[n].w,
+                    x[n].h, n, err);
+        CHECK(err <= 1e-4);
+        CHECK(winograd ? cv.weight != NULL : cv.weight == NULL);
+        free(y.data), free(x[n].data), free(r[n].data);
+    }
+    nn_conv_free(&cv);
+}
+
 static void test_convs(void)
 {
     /* Every layer shape of the three networks, at small sizes. */
@@ -95,6 +139,9 @@ static void test_convs(void)
     check_conv_alg(64, 64, 3, 1, 0, 2, 0, 0, 20, 18, 1);
     check_conv_alg(32, 32, 3, 1, 0, 2, 0, 1, 15, 18, 1);
     check_conv_alg(96, 32, 3, 1, 1, 1, 0, 0, 16, 12, 1); /* padded (partial-conv decoders) */
+    check_conv_sizes(64, 64, 1, 0);
+    check_conv_sizes(96, 32, 1, 1);
+    check_conv_sizes(64, 48, 0, 1);
 }
 
 static void test_instance_norm(void)
@@ -135,6 +182,23 @@ static void test_pad_upsample(void)
         CHECK_NEAR(dst[i * 8 + 2], 10 * expect[i], 0); /* column x = 0 */
     }
     CHECK_NEAR(dst[0], 22, 0); /* corner (-2, -2) -> (2, 2) */
+    /* The same with a second tensor (-v) concatenated along channels. */
+    float neg[16], both[2 * 8 * 8];
+    for (int i = 0; i < 16; i++)
+        neg[i] = -src[i];
+    nn_tensor n = {1, 4, 4, neg}, bd = {2, 8, 8, both};
+    nn_pad_reflect_concat(&s, &n, 2, 0, &bd);
+    for (int i = 0; i < 64; i++) {
+        CHECK_NEAR(both[2 * i], dst[i], 0);
+        CHECK_NEAR(both[2 * i + 1], -dst[i], 0);
+    }
+    /* Rows 5..7 of the padded image alone. */
+    nn_tensor band = {2, 3, 8, both};
+    nn_pad_reflect_concat(&s, &n, 2, 5, &band);
+    for (int i = 0; i < 24; i++) {
+        CHECK_NEAR(both[2 * i], dst[40 + i], 0);
+        CHECK_NEAR(both[2 * i + 1], -dst[40 + i], 0);
+    }
 
     /* Upsample 2 channels of a 1x2 image to 2x4, then one skip channel. */
     float low[4] = {1, 2, 3, 4}, skip[8] = {9, 9, 9, 9, 8, 8, 8, 8}, out[24];
@@ -247,6 +311,12 @@ static void test_pool(void)
     CHECK_INT(nn_tensor_get(&ctx, pool, 4, 8, 8, &a), P3D_OK);
     CHECK(a.data == pa);
     CHECK_INT(nn_pool_bytes(pool), bytes);
+    /* A shared pool lives until its last owner lets go. */
+    CHECK(nn_pool_retain(pool) == pool);
+    nn_pool_free(pool);
+    nn_tensor_put(pool, &a);
+    CHECK_INT(nn_tensor_get(&ctx, pool, 4, 8, 8, &a), P3D_OK);
+    CHECK(a.data == pa);
     nn_pool_free(pool);
 }
 

@@ -270,6 +270,8 @@ int cmd_run(int argc, char **argv)
     double t_load = seconds() - t0;
     if (!rc)
         rc = p3d_photo3d_build(&ctx, &photo, &depth, photo_w, photo_h, &o, &backend, &mesh, &dbg);
+    if (backend.destroy) /* the networks' memory is not needed for the files and videos */
+        backend.destroy(backend.state);
     char stem[1024], path[4096];
     file_stem(a.pos[0], stem, sizeof stem);
     snprintf(path, sizeof path, "%s/%s.ply", cli_get(&a, "output"), stem);
@@ -304,8 +306,6 @@ int cmd_run(int argc, char **argv)
         if (want_videos)
             fprintf(stderr, "  %-22s %7.3f s\n", "videos", t_video);
     }
-    if (backend.destroy)
-        backend.destroy(backend.state);
     p3d_pipeline_debug_free(&dbg);
     p3d_mesh_free(&mesh);
     p3d_image_free(&photo);

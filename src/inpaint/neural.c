@@ -323,6 +323,8 @@ int p3d_inpaint_neural_create(p3d_ctx *ctx, const char *edge_weights, const char
         neural_destroy(s);
         return ctx->status;
     }
+    p3d_net_share_buffers(s->edge, s->depth); /* the backend is serial */
+    p3d_net_share_buffers(s->color, s->depth);
     *out = (p3d_inpaint_backend){"neural", s, neural_edges, neural_depth, neural_color, neural_destroy, 1};
     return P3D_OK;
 }

@@ -1,8 +1,8 @@
 /* Convolutions through oneDNN (see conv.h). One process-wide CPU engine and
  * stream; per layer, the primitive for the last input size and the weights
- * reordered into the layout that primitive wants. oneDNN's own primitive
- * cache makes re-creating a primitive for a size seen before cheap; the
- * weights are reordered again only when the wanted layout changes.
+ * in the layouts recent primitives wanted (conv_weights.h). oneDNN's own
+ * primitive cache makes re-creating a primitive for a size seen before
+ * cheap.
  *
  * Direct convolutions read and write the channels-last tensors in place.
  * Winograd convolutions (3x3, stride 1) exist in oneDNN only for blocked
@@ -19,6 +19,7 @@
  * weights are rounded to bf16, products accumulate in f32, outputs are f32.
  * Winograd layers then run the direct bf16 algorithm. */
 #include "nn/conv.h"
+#include "nn/conv_weights.h"
 
 #include <dnnl.h>
 #include <omp.h>
@@ -36,8 +37,8 @@ struct nn_conv_prim {
     conv_geometry geo;
     int valid;
     dnnl_primitive_t conv, reorder_in, reorder_out; /* reorders only for blocked layouts */
-    dnnl_memory_desc_t weights_md;                  /* layout of weights_mem */
-    dnnl_memory_t weights_mem, bias_mem;
+    nn_weight_cache weights;                        /* the layer's weights per layout */
+    dnnl_memory_t weights_mem, bias_mem;            /* weights_mem: the primitive's, in the cache */
     dnnl_memory_t user_src, user_dst; /* channels-last views, handles set per run */
     dnnl_memory_t conv_src, conv_dst; /* the primitive's layouts (== user_* when direct) */
     size_t conv_src_floats, conv_dst_floats;
@@ -106,7 +107,7 @@ void nn_conv_free(nn_conv *cv)
 {
     if (cv->prim) {
         destroy_primitives(cv->prim);
-        dnnl_memory_destroy(cv->prim->weights_mem);
+        nn_weights_free(&cv->prim->weights);
         dnnl_memory_destroy(cv->prim->bias_mem);
         free(cv->prim);
     }
@@ -136,34 +137,6 @@ int nn_conv_out_size(const nn_conv *cv, int in)
             goto fail;                                                                       \
         }                                                                                    \
     } while (0)
-
-/* Reorders the PyTorch-layout weights into the layout of want. */
-static int reorder_weights(p3d_ctx *ctx, const nn_conv *cv, nn_conv_prim *p,
-                           const dnnl_memory_desc_t *want)
-{
-    dnnl_memory_desc_t user_md;
-    dnnl_memory_t user_mem = NULL;
-    dnnl_primitive_desc_t rpd = NULL;
-    dnnl_primitive_t reorder = NULL;
-    dnnl_dims_t wdims = {cv->cout, cv->cin, cv->k, cv->k};
-    DNNL_TRY(dnnl_memory_desc_init_by_tag(&user_md, 4, wdims, dnnl_f32,
-                                          cv->transposed ? dnnl_iohw : dnnl_oihw));
-    DNNL_TRY(dnnl_memory_create(&user_mem, &user_md, engine, cv->weight));
-    dnnl_memory_destroy(p->weights_mem);
-    p->weights_mem = NULL;
-    DNNL_TRY(dnnl_memory_create(&p->weights_mem, want, engine, DNNL_MEMORY_ALLOCATE));
-    DNNL_TRY(dnnl_reorder_primitive_desc_create(&rpd, &user_md, engine, want, engine, NULL));
-    DNNL_TRY(dnnl_primitive_create(&reorder, rpd));
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, user_mem}, {DNNL_ARG_TO, p->weights_mem}};
-    DNNL_TRY(dnnl_primitive_execute(reorder, stream, 2, args));
-    DNNL_TRY(dnnl_stream_wait(stream));
-    p->weights_md = *want;
-fail:
-    dnnl_primitive_destroy(reorder);
-    dnnl_primitive_desc_destroy(rpd);
-    dnnl_memory_destroy(user_mem);
-    return ctx->status;
-}
 
 /* The primitive descriptor for geo; Winograd may be unavailable (then NULL, no error). */
 static dnnl_primitive_desc_t create_pd(const nn_conv *cv, const conv_geometry *g,
@@ -226,6 +199,12 @@ fail:
     return ctx->status;
 }
 
+/* The layer may run as Winograd (see geometry()). */
+static int winograd_capable(const nn_conv *cv)
+{
+    return cv->winograd && !cv->transposed && cv->k == 3 && cv->stride == 1 && cv->pad <= 1;
+}
+
 static int prepare(p3d_ctx *ctx, nn_conv *cv, const conv_geometry *g)
 {
     nn_conv_prim *p = cv->prim;
@@ -256,10 +235,13 @@ static int prepare(p3d_ctx *ctx, nn_conv *cv, const conv_geometry *g)
     if (!pd)
         return p3d_fail(ctx, P3D_E_INTERNAL, "nn: oneDNN has no %s convolution %d->%d k%d",
                         g->winograd ? "Winograd" : "direct", cv->cin, cv->cout, cv->k);
-    const dnnl_memory_desc_t *want = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
-    if (!p->weights_mem || !dnnl_memory_desc_equal(want, &p->weights_md))
-        if (reorder_weights(ctx, cv, p, want))
-            goto fail;
+    if (nn_weights_get(ctx, engine, stream, cv, &p->weights,
+                       dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0), &p->weights_mem))
+        goto fail;
+    if (cv->release_weights && !winograd_capable(cv)) {
+        free(cv->weight);
+        cv->weight = NULL;
+    }
     if (cv->bias && !p->bias_mem)
         DNNL_TRY(dnnl_memory_create(&p->bias_mem, &bias_md, engine, cv->bias));
     DNNL_TRY(dnnl_memory_create(&p->user_src, &src_md, engine, DNNL_MEMORY_NONE));
@@ -292,22 +274,29 @@ static void split_phases(const nn_tensor *src, float *phases)
                        c * sizeof(float));
 }
 
-static void merge_phases(const float *phases, nn_tensor *dst)
+/* Phase image n (rows 2i + n/2, columns 2j + n%2) into dst. */
+static void merge_phase(const float *phase, int n, nn_tensor *dst)
 {
     const int c = dst->c, ph = dst->h / 2, pw = dst->w / 2;
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for schedule(static)
+    for (int i = 0; i < ph; i++)
+        for (int j = 0; j < pw; j++)
+            memcpy(dst->data + ((size_t)(2 * i + n / 2) * dst->w + 2 * j + n % 2) * c,
+                   phase + ((size_t)i * pw + j) * c, c * sizeof(float));
+}
+
+static void merge_phases(const float *phases, nn_tensor *dst)
+{
+    const size_t size = (size_t)(dst->h / 2) * (dst->w / 2) * dst->c;
     for (int n = 0; n < 4; n++)
-        for (int i = 0; i < ph; i++)
-            for (int j = 0; j < pw; j++)
-                memcpy(dst->data + ((size_t)(2 * i + n / 2) * dst->w + 2 * j + n % 2) * c,
-                       phases + (((size_t)n * ph + i) * pw + j) * c, c * sizeof(float));
+        merge_phase(phases + n * size, n, dst);
 }
 
 static conv_geometry geometry(const nn_conv *cv, const nn_tensor *src, const nn_tensor *dst)
 {
     conv_geometry g = {1, src->h, src->w, dst->h, dst->w, cv->dilation, 0,
                        {cv->pad, cv->pad}, {cv->pad, cv->pad}, use_bf16 && !cv->transposed};
-    if (!cv->winograd || cv->transposed || cv->k != 3 || cv->stride != 1 || cv->pad > 1)
+    if (!winograd_capable(cv))
         return g;
     if (cv->dilation == 1)
         g.winograd = 1;
@@ -398,20 +387,18 @@ static int make_phases(p3d_ctx *ctx, nn_conv *cv)
 
 static int run_subpixel(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const nn_tensor *src, nn_tensor *dst)
 {
-    nn_tensor out_phases = {0};
+    nn_tensor phase = {0}; /* one output phase at a time: a quarter of dst */
     if ((!cv->phases && make_phases(ctx, cv)) ||
-        nn_tensor_get(ctx, pool, dst->c, dst->h, dst->w, &out_phases))
+        nn_tensor_get(ctx, pool, dst->c, src->h, src->w, &phase))
         return ctx->status;
-    const size_t phase = (size_t)src->h * src->w * cv->cout;
     for (int n = 0; n < 4; n++) {
         const int a = n / 2, b = n % 2;
         conv_geometry g = {1, src->h, src->w, src->h, src->w, 1, 0, {1 - a, 1 - b}, {a, b}, use_bf16};
-        if (run_primitive(ctx, pool, &cv->phases[n], &g, src->data, out_phases.data + n * phase))
+        if (run_primitive(ctx, pool, &cv->phases[n], &g, src->data, phase.data))
             break;
+        merge_phase(phase.data, n, dst);
     }
-    if (!ctx->status)
-        merge_phases(out_phases.data, dst);
-    nn_tensor_put(pool, &out_phases);
+    nn_tensor_put(pool, &phase);
     return ctx->status;
 }
 

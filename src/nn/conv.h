@@ -19,6 +19,10 @@ typedef struct nn_conv {
      * Faster; rounding differs from the direct algorithm (~1e-6 relative). */
     int winograd;
     float *weight;      /* cin*cout*k*k floats, owned */
+    /* Free weight once oneDNN holds a copy in its own layout (networks set
+     * this; later layouts are reordered from that copy). Kept for layers
+     * that may run as Winograd: its weight transform reads the plain layout. */
+    int release_weights;
     float *bias;        /* cout floats or NULL, owned */
     nn_conv_prim *prim; /* oneDNN state for the last input size, created on demand */
     float *narrow_weight; /* weights regrouped for conv_narrow.c, created on demand */

@@ -51,6 +51,7 @@ int nn_load_conv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, nn_conv *
     if (get_weight(ctx, ck, prefix, ".weight", cv, &data))
         return ctx->status;
     memcpy(cv->weight, data, (size_t)cv->cin * cv->cout * cv->k * cv->k * sizeof(float));
+    cv->release_weights = 1;
     return load_bias(ctx, ck, prefix, cv);
 }
 
@@ -74,6 +75,7 @@ int nn_load_sn_conv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *prefix, nn_con
         return ctx->status;
     memcpy(cv->weight, w, (size_t)cv->cin * cv->cout * cv->k * cv->k * sizeof(float));
     free(w);
+    cv->release_weights = 1;
     return load_bias(ctx, ck, prefix, cv);
 }
 

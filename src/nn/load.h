@@ -1,6 +1,8 @@
 /* Loading layer weights from a checkpoint into engine layers: every tensor
  * is looked up by its state_dict key and its shape checked (the error names
- * the file and the key). Spectral normalisation is folded into the weight. */
+ * the file and the key). Spectral normalisation is folded into the weight.
+ * Loaded layers keep one copy of their weights once they have run
+ * (conv.h: release_weights). */
 #ifndef P3D_NN_LOAD_H
 #define P3D_NN_LOAD_H
 

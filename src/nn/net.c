@@ -72,6 +72,14 @@ int p3d_net_size_multiple(const p3d_net *net)
     return net->multiple;
 }
 
+void p3d_net_share_buffers(p3d_net *net, p3d_net *other)
+{
+    if (net->pool == other->pool)
+        return;
+    nn_pool_free(net->pool);
+    net->pool = nn_pool_retain(other->pool);
+}
+
 void p3d_net_set_bf16(p3d_net *net, int on)
 {
     net->bf16 = on;

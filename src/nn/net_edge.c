@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #define EDGE_BLOCKS 8
+#define LAST_LAYER_BAND 64 /* output rows per band of the last layer */
 
 typedef struct edge_layers {
     nn_conv enc0, enc1, enc2;
@@ -81,6 +82,27 @@ fail:
     return ctx->status;
 }
 
+/* o = conv(pad3([x6, x1])), in bands of rows: the padded concatenation
+ * exists for one band at a time (at full resolution it would be the
+ * largest tensor of the pass). p: the band buffer. */
+static int last_layer(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const nn_tensor *x6,
+                      const nn_tensor *x1, nn_tensor *p, nn_tensor *o)
+{
+    const int pad = cv->k / 2, w = o->w;
+    const int band = LAST_LAYER_BAND < o->h ? LAST_LAYER_BAND : o->h;
+    if (nn_tensor_get(ctx, pool, x6->c + x1->c, band + 2 * pad, w + 2 * pad, p))
+        return ctx->status;
+    for (int y0 = 0; y0 < o->h; y0 += band) {
+        const int rows = o->h - y0 < band ? o->h - y0 : band;
+        nn_tensor in = {p->c, rows + 2 * pad, p->w, p->data};
+        nn_tensor out = {o->c, rows, w, o->data + (size_t)y0 * w * o->c};
+        nn_pad_reflect_concat(x6, x1, pad, y0, &in);
+        if (nn_conv_run(ctx, pool, cv, &in, &out))
+            return ctx->status;
+    }
+    return P3D_OK;
+}
+
 static int edge_forward(p3d_ctx *ctx, p3d_net *net, int h, int w, const float *in, float *out)
 {
     edge_layers *L = net->layers;
@@ -114,14 +136,8 @@ static int edge_forward(p3d_ctx *ctx, p3d_net *net, int h, int w, const float *i
         goto done;
     nn_tensor_put(pool, &x5);
     nn_tensor_put(pool, &x2);
-    if (conv_in_act(ctx, pool, &L->dec1, &c, 1, NN_ACT_RELU, &x6) || concat(ctx, pool, &x6, &x1, &c))
-        goto done;
-    nn_tensor_put(pool, &x6);
-    nn_tensor_put(pool, &x1);
-    if (pad_reflect(ctx, pool, &c, 3, &p))
-        goto done;
-    nn_tensor_put(pool, &c);
-    if (nn_tensor_get(ctx, pool, 1, h, w, &o) || nn_conv_run(ctx, pool, &L->dec2, &p, &o))
+    if (conv_in_act(ctx, pool, &L->dec1, &c, 1, NN_ACT_RELU, &x6) ||
+        nn_tensor_get(ctx, pool, 1, h, w, &o) || last_layer(ctx, pool, &L->dec2, &x6, &x1, &p, &o))
         goto done;
     nn_activate(&o, NN_ACT_SIGMOID);
     nn_to_planar(&o, out);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #define LEVELS 7
+#define WINOGRAD_MAX_WEIGHTS_PER_TAP (768 * 256)
 
 typedef struct unet_layers {
     nn_pconv enc[LEVELS]; /* enc_1 .. enc_7 */
@@ -46,7 +47,11 @@ static int load_pconv(p3d_ctx *ctx, const p3d_ckpt *ck, const char *name, const 
     if (nn_conv_init(ctx, &pc->conv, s->cin, s->cout, s->k, s->stride, s->k / 2, 1, 0, s->bias))
         return ctx->status;
     pc->act = s->act;
-    pc->conv.winograd = s->stride == 1; /* the decoder's 3x3 layers */
+    /* Winograd for the decoder's 3x3 layers up to dec_4. dec_5..dec_7
+     * (1024 -> 512) run on images 1/16 of the input's side or less, where
+     * Winograd saves little, and their transformed weights would be 4x
+     * their 19 MB, re-made for every tile blocking oneDNN picks. */
+    pc->conv.winograd = s->stride == 1 && (long)s->cin * s->cout <= WINOGRAD_MAX_WEIGHTS_PER_TAP;
     snprintf(key, sizeof key, "%s.conv.input_conv", name);
     if (nn_load_conv(ctx, ck, key, &pc->conv))
         return ctx->status;

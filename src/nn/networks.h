@@ -28,6 +28,10 @@ int p3d_net_in_channels(const p3d_net *net);
 int p3d_net_out_channels(const p3d_net *net);
 /* Size granularity of the input (128, 16 or 32). */
 int p3d_net_size_multiple(const p3d_net *net);
+/* Lets net take its activation buffers from the pool of other (and give
+ * its own up): networks that run one after another then need the memory of
+ * the largest pass, not the sum. They must not run at the same time. */
+void p3d_net_share_buffers(p3d_net *net, p3d_net *other);
 /* Runs later forward passes with bfloat16 convolutions (see src/nn/conv.h). */
 void p3d_net_set_bf16(p3d_net *net, int on);
 /* in: in_channels x h x w floats (planar, as a (1,C,H,W) tensor); out:

@@ -45,16 +45,21 @@ static int reflect(int i, int n)
 
 void nn_pad_reflect(const nn_tensor *src, int p, nn_tensor *dst)
 {
-    const size_t row = (size_t)src->c * sizeof(float);
+    nn_pad_reflect_concat(src, NULL, p, 0, dst);
+}
+
+void nn_pad_reflect_concat(const nn_tensor *a, const nn_tensor *b, int p, int y0, nn_tensor *dst)
+{
+    const int bc = b ? b->c : 0;
 #pragma omp parallel for schedule(static)
     for (int y = 0; y < dst->h; y++) {
-        const float *s = src->data + (size_t)reflect(y - p, src->h) * src->w * src->c;
+        const size_t sy = (size_t)reflect(y0 + y - p, a->h) * a->w;
         float *d = dst->data + (size_t)y * dst->w * dst->c;
-        memcpy(d + (size_t)p * src->c, s, row * src->w);
-        for (int x = 0; x < p; x++) {
-            memcpy(d + (size_t)x * src->c, s + (size_t)reflect(x - p, src->w) * src->c, row);
-            int xr = src->w + p + x;
-            memcpy(d + (size_t)xr * src->c, s + (size_t)reflect(xr - p, src->w) * src->c, row);
+        for (int x = 0; x < dst->w; x++, d += dst->c) {
+            const size_t s = sy + reflect(x - p, a->w);
+            memcpy(d, a->data + s * a->c, a->c * sizeof(float));
+            if (b)
+                memcpy(d + a->c, b->data + s * bc, bc * sizeof(float));
         }
     }
 }

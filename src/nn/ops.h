@@ -18,6 +18,9 @@ void nn_from_planar(const float *src, nn_tensor *dst);
 void nn_to_planar(const nn_tensor *src, float *dst);
 /* dst = src reflected by p pixels on every side (PyTorch ReflectionPad2d; p < h, w). */
 void nn_pad_reflect(const nn_tensor *src, int p, nn_tensor *dst);
+/* Rows y0 .. y0 + dst->h - 1 of [a, b] (along channels) reflected by p
+ * pixels, in one pass with no intermediate concatenation; b may be NULL. */
+void nn_pad_reflect_concat(const nn_tensor *a, const nn_tensor *b, int p, int y0, nn_tensor *dst);
 /* Per-channel normalisation over the image (biased variance, eps 1e-5,
  * no affine terms), then the activation; in place. */
 void nn_instance_norm(nn_tensor *t, nn_act act);

@@ -16,16 +16,26 @@ typedef struct pool_block {
 struct nn_pool {
     pool_block block[POOL_MAX_BLOCKS];
     int n;
+    int owners;
 };
 
 nn_pool *nn_pool_new(void)
 {
-    return calloc(1, sizeof(nn_pool));
+    nn_pool *pool = calloc(1, sizeof(nn_pool));
+    if (pool)
+        pool->owners = 1;
+    return pool;
+}
+
+nn_pool *nn_pool_retain(nn_pool *pool)
+{
+    pool->owners++;
+    return pool;
 }
 
 void nn_pool_free(nn_pool *pool)
 {
-    if (!pool)
+    if (!pool || --pool->owners > 0)
         return;
     for (int i = 0; i < pool->n; i++)
         free(pool->block[i].data);

@@ -23,7 +23,9 @@ typedef struct nn_tensor {
 typedef struct nn_pool nn_pool;
 
 nn_pool *nn_pool_new(void);
-/* Frees every buffer, handed out or not. */
+/* One more owner (a pool shared by networks that run one after another). */
+nn_pool *nn_pool_retain(nn_pool *pool);
+/* Drops one owner; the last frees every buffer, handed out or not. */
 void nn_pool_free(nn_pool *pool);
 /* A buffer of c*h*w floats (contents undefined). */
 int nn_tensor_get(p3d_ctx *ctx, nn_pool *pool, int c, int h, int w, nn_tensor *t);
