@@ -129,15 +129,6 @@ int nn_conv_out_size(const nn_conv *cv, int in)
     return (in + 2 * cv->pad - span - 1) / cv->stride + 1;
 }
 
-#define DNNL_TRY(call)                                                                       \
-    do {                                                                                     \
-        dnnl_status_t st_ = (call);                                                          \
-        if (st_ != dnnl_success) {                                                           \
-            p3d_fail(ctx, P3D_E_INTERNAL, "nn: oneDNN %s failed (status %d)", #call, (int)st_); \
-            goto fail;                                                                       \
-        }                                                                                    \
-    } while (0)
-
 /* The primitive descriptor for geo; Winograd may be unavailable (then NULL, no error). */
 static dnnl_primitive_desc_t create_pd(const nn_conv *cv, const conv_geometry *g,
                                        const dnnl_memory_desc_t *user_src,

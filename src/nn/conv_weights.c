@@ -34,15 +34,6 @@ static const nn_weight_copy *blocked_copy(const nn_weight_cache *wc)
     return NULL;
 }
 
-#define DNNL_TRY(call)                                                                       \
-    do {                                                                                     \
-        dnnl_status_t st_ = (call);                                                          \
-        if (st_ != dnnl_success) {                                                           \
-            p3d_fail(ctx, P3D_E_INTERNAL, "nn: oneDNN %s failed (status %d)", #call, (int)st_); \
-            goto fail;                                                                       \
-        }                                                                                    \
-    } while (0)
-
 int nn_weights_get(p3d_ctx *ctx, dnnl_engine_t engine, dnnl_stream_t stream, const nn_conv *cv,
                    nn_weight_cache *wc, const dnnl_memory_desc_t *want, dnnl_memory_t *mem)
 {

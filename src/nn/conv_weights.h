@@ -12,6 +12,17 @@
 
 #define NN_WEIGHT_LAYOUTS 4
 
+/* Runs a oneDNN call; on failure records it in ctx and jumps to the
+ * caller's fail label. */
+#define DNNL_TRY(call)                                                                       \
+    do {                                                                                     \
+        dnnl_status_t st_ = (call);                                                          \
+        if (st_ != dnnl_success) {                                                           \
+            p3d_fail(ctx, P3D_E_INTERNAL, "nn: oneDNN %s failed (status %d)", #call, (int)st_); \
+            goto fail;                                                                       \
+        }                                                                                    \
+    } while (0)
+
 typedef struct nn_weight_copy {
     dnnl_memory_desc_t md;
     dnnl_memory_t mem; /* NULL: free slot */
