@@ -12,32 +12,23 @@
  * (bench/quality.sh, docs/EVAL.md). The classical stand-in for the colour
  * network's context handling (ALGORITHM.md 5 step 7, 6.4). */
 #include "inpaint/inpaint_steps.h"
+#include "inpaint/mask_morph.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define FRINGE_RINGS 2
 
-/* fringe = context pixels within `rings` of the mask: a separable max filter
- * of the mask (tmp: scratch), kept to the known pixels. */
-static void mark_fringe(const p3d_inpaint_job *job, int rings, uint8_t *tmp, uint8_t *fringe)
+/* fringe = context pixels within `rings` of the mask: the mask dilated by
+ * a (2 rings + 1)^2 square, kept to the known pixels (tmp: scratch). */
+static void mark_fringe(const p3d_inpaint_job *job, int rings, uint8_t *tmp, int *prefix,
+                        uint8_t *fringe)
 {
-    const int w = job->width, h = job->height;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            uint8_t m = 0;
-            for (int xx = x - rings < 0 ? 0 : x - rings; xx <= x + rings && xx < w && !m; xx++)
-                m = job->mask[(long)y * w + xx];
-            tmp[(long)y * w + x] = m;
-        }
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            long i = (long)y * w + x;
-            uint8_t m = 0;
-            for (int yy = y - rings < 0 ? 0 : y - rings; yy <= y + rings && yy < h && !m; yy++)
-                m = tmp[(long)yy * w + x];
-            fringe[i] = m && inpaint_is_known(job, i);
-        }
+    long n = (long)job->width * job->height;
+    memcpy(fringe, job->mask, (size_t)n);
+    mask_morph(fringe, tmp, job->width, job->height, rings, 0, prefix);
+    for (long i = 0; i < n; i++)
+        fringe[i] = fringe[i] && inpaint_is_known(job, i);
 }
 
 /* near[i] = the nearest known non-fringe pixel for fringe pixels reached
@@ -72,12 +63,13 @@ int inpaint_diffuse_color_fringe(p3d_ctx *ctx, p3d_inpaint_job *job)
         return P3D_OK;
     uint8_t *fringe = malloc((size_t)n), *tmp = malloc((size_t)n), *rgb = malloc(3 * (size_t)n);
     int32_t *near = malloc(sizeof(int32_t) * n), *order = malloc(sizeof(int32_t) * n);
-    int rc = fringe && tmp && rgb && near && order
+    int *prefix = malloc(sizeof(int) * ((job->width > job->height ? job->width : job->height) + 1));
+    int rc = fringe && tmp && rgb && near && order && prefix
                  ? P3D_OK
                  : p3d_fail(ctx, P3D_E_NOMEM, "fringe fill: out of memory for %dx%d pixels",
                             job->width, job->height);
     if (!rc) {
-        mark_fringe(job, FRINGE_RINGS, tmp, fringe);
+        mark_fringe(job, FRINGE_RINGS, tmp, prefix, fringe);
         nearest_beyond(job, fringe, near, order);
         memcpy(rgb, job->rgb, 3 * (size_t)n);
         for (long i = 0; i < n; i++)
@@ -96,5 +88,6 @@ int inpaint_diffuse_color_fringe(p3d_ctx *ctx, p3d_inpaint_job *job)
     free(rgb);
     free(near);
     free(order);
+    free(prefix);
     return rc;
 }
