@@ -47,6 +47,24 @@ int p3d_net_load(p3d_ctx *ctx, p3d_net_kind kind, const char *checkpoint_path, p
     return P3D_OK;
 }
 
+void *net_attach_layers(p3d_ctx *ctx, p3d_net *net, size_t size,
+                        int (*forward)(p3d_ctx *, p3d_net *, int, int, const float *, float *),
+                        void (*free_layers)(void *), int in_c, int out_c, int multiple)
+{
+    void *layers = calloc(1, size);
+    if (!layers) {
+        p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory");
+        return NULL;
+    }
+    net->layers = layers;
+    net->free_layers = free_layers;
+    net->forward = forward;
+    net->in_c = in_c;
+    net->out_c = out_c;
+    net->multiple = multiple;
+    return layers;
+}
+
 void p3d_net_free(p3d_net *net)
 {
     if (!net)

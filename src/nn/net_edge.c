@@ -158,15 +158,9 @@ done:
 
 int net_edge_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net)
 {
-    edge_layers *L = calloc(1, sizeof *L);
+    edge_layers *L = net_attach_layers(ctx, net, sizeof *L, edge_forward, edge_free, 7, 1, 16);
     if (!L)
-        return p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory");
-    net->layers = L;
-    net->free_layers = edge_free;
-    net->forward = edge_forward;
-    net->in_c = 7;
-    net->out_c = 1;
-    net->multiple = 16;
+        return ctx->status;
     if (nn_conv_init(ctx, &L->enc0, 7, 64, 7, 1, 0, 1, 0, 1) ||
         nn_load_sn_conv(ctx, ck, "encoder_0.1", &L->enc0) ||
         nn_conv_init(ctx, &L->enc1, 64, 128, 4, 2, 1, 1, 0, 1) ||

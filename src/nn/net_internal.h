@@ -16,6 +16,13 @@ struct p3d_net {
     void (*free_layers)(void *layers);
 };
 
+/* Gives net zeroed layers of `size` bytes (freed by p3d_net_free through
+ * free_layers) and its forward pass and shapes; NULL when out of memory
+ * (the error is in ctx). The architectures' loaders start with it. */
+void *net_attach_layers(p3d_ctx *ctx, p3d_net *net, size_t size,
+                        int (*forward)(p3d_ctx *, p3d_net *, int, int, const float *, float *),
+                        void (*free_layers)(void *), int in_c, int out_c, int multiple);
+
 int net_edge_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net);
 int net_unet_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net);
 int net_midas_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net);

@@ -198,15 +198,9 @@ static int load_bottlenecks(p3d_ctx *ctx, const p3d_ckpt *ck, midas_layers *L)
 
 int net_midas_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net)
 {
-    midas_layers *L = calloc(1, sizeof *L);
+    midas_layers *L = net_attach_layers(ctx, net, sizeof *L, midas_forward, midas_free, 3, 1, 32);
     if (!L)
-        return p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory");
-    net->layers = L;
-    net->free_layers = midas_free;
-    net->forward = midas_forward;
-    net->in_c = 3;
-    net->out_c = 1;
-    net->multiple = 32;
+        return ctx->status;
     if (nn_conv_init(ctx, &L->stem, 3, 64, 7, 2, 3, 1, 0, 1) ||
         nn_load_conv_bn(ctx, ck, "pretrained.layer1.0", "pretrained.layer1.1", &L->stem) ||
         load_bottlenecks(ctx, ck, L))

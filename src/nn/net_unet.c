@@ -142,15 +142,10 @@ done:
 int net_unet_load(p3d_ctx *ctx, const p3d_ckpt *ck, p3d_net *net)
 {
     const int color = net->kind == P3D_NET_COLOR;
-    unet_layers *L = calloc(1, sizeof *L);
+    unet_layers *L = net_attach_layers(ctx, net, sizeof *L, unet_forward, unet_free, color ? 6 : 4,
+                                       color ? 3 : 1, 128);
     if (!L)
-        return p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory");
-    net->layers = L;
-    net->free_layers = unet_free;
-    net->forward = unet_forward;
-    net->in_c = color ? 6 : 4;
-    net->out_c = color ? 3 : 1;
-    net->multiple = 128;
+        return ctx->status;
     L->sigmoid = color;
     const int enc_out[LEVELS] = {64, 128, 256, 512, 512, 512, 512};
     const int enc_k[LEVELS] = {7, 5, 5, 3, 3, 3, 3};
