@@ -25,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (p3d_image_alloc(&ctx, &img, sw, sh, cn))
         return 0;
     size_t n = (size_t)sw * sh * cn;
+    memset(img.data, 0, n); /* defined pixels when the input has none */
     for (size_t i = 0; i < n && size; i++)
         img.data[i] = data[i % size];
     if (p3d_image_resize(&ctx, &img, dw, dh, mode, &out) == P3D_OK)
@@ -34,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     p3d_map map, mout, depth;
     if (p3d_map_alloc(&ctx, &map, sw, sh))
         return 0;
+    memset(map.data, 0, sizeof(float) * (size_t)sw * sh);
     for (size_t i = 0; i < (size_t)sw * sh && size >= 4; i++)
         memcpy(&map.data[i], data + (i * 4) % (size - size % 4), 4);
     if (p3d_map_resize(&ctx, &map, dw, dh, mode, &mout) == P3D_OK)

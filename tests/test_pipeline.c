@@ -139,7 +139,7 @@ int main(void)
     fixture_scene(&img, &dep, 32, 24, 1.0f, 1.0f, 0, 0, 0, 0);
     srand(7);
     for (int i = 0; i < 32 * 24; i++)
-        dep.data[i] = 0.5f + 19.5f * (float)rand() / RAND_MAX;
+        dep.data[i] = 0.5f + 19.5f * (float)((double)rand() / RAND_MAX);
     CHECK_INT(build(&ctx, &img, &dep, &o, &m, &dbg), P3D_OK);
     check_mesh(&m, 32, 24, "noise");
     p3d_mesh_free(&m);
