@@ -22,7 +22,7 @@ for i, kind in enumerate(['edge', 'depth', 'color']):
     torch.manual_seed(10 + i)
     torch.save(M.randomise(M.make_net(kind), 20 + i).state_dict(), '%s/%s-model.pth' % (sys.argv[2], kind))
 PY
-/usr/bin/time -f 'wall %e s, cpu %U s user + %S s sys, peak RSS %M KB' "$bin" run "$data/moon.jpg" \
+/usr/bin/time -f "wall %e s, cpu %U s user + %S s sys, peak RSS %M KB, minor faults %R" "$bin" run "$data/moon.jpg" \
     --depth "$data/moon.npy" --inpaint neural --weights-dir "$tmp" --video "$videos" -o "$tmp/out" \
     2>&1 | grep -E '^  |wall'
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -15,6 +15,10 @@
  * in(m+1) w(0) + in(m) w(2) along each axis, i.e. taps w(3 - 2t) with one
  * pixel of zero padding before, or w(2 - 2t) with one after.
  *
+ * Scratchpads are user-managed and come from the pool: oneDNN's own
+ * (library mode) is freed after every execution and faulted in afresh by
+ * the next, which cost seconds of system time over a pipeline run.
+ *
  * Optional bfloat16 mode (nn_set_bf16; AVX512_BF16 hardware): inputs and
  * weights are rounded to bf16, products accumulate in f32, outputs are f32.
  * Winograd layers then run the direct bf16 algorithm. */
@@ -41,11 +45,13 @@ struct nn_conv_prim {
     dnnl_memory_t weights_mem, bias_mem;            /* weights_mem: the primitive's, in the cache */
     dnnl_memory_t user_src, user_dst; /* channels-last views, handles set per run */
     dnnl_memory_t conv_src, conv_dst; /* the primitive's layouts (== user_* when direct) */
-    size_t conv_src_floats, conv_dst_floats;
+    dnnl_memory_t scratch;            /* the primitive's scratchpad, NULL when it needs none */
+    size_t conv_src_floats, conv_dst_floats, scratch_floats;
 };
 
 static dnnl_engine_t engine;
 static dnnl_stream_t stream;
+static dnnl_primitive_attr_t user_scratchpad; /* attributes of every convolution */
 static dnnl_status_t engine_status = dnnl_runtime_error;
 static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
 static int use_bf16;
@@ -60,6 +66,10 @@ static void engine_create(void)
     engine_status = dnnl_engine_create(&engine, dnnl_cpu, 0);
     if (engine_status == dnnl_success)
         engine_status = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
+    if (engine_status == dnnl_success)
+        engine_status = dnnl_primitive_attr_create(&user_scratchpad);
+    if (engine_status == dnnl_success)
+        engine_status = dnnl_primitive_attr_set_scratchpad_mode(user_scratchpad, dnnl_scratchpad_mode_user);
 }
 
 void nn_set_threads(int threads)
@@ -94,12 +104,13 @@ static void destroy_primitives(nn_conv_prim *p)
     dnnl_primitive_destroy(p->reorder_out);
     dnnl_memory_destroy(p->user_src);
     dnnl_memory_destroy(p->user_dst);
+    dnnl_memory_destroy(p->scratch);
     if (p->conv_src != p->user_src)
         dnnl_memory_destroy(p->conv_src);
     if (p->conv_dst != p->user_dst)
         dnnl_memory_destroy(p->conv_dst);
     p->conv = p->reorder_in = p->reorder_out = NULL;
-    p->user_src = p->user_dst = p->conv_src = p->conv_dst = NULL;
+    p->user_src = p->user_dst = p->conv_src = p->conv_dst = p->scratch = NULL;
     p->valid = 0;
 }
 
@@ -151,7 +162,7 @@ static dnnl_primitive_desc_t create_pd(const nn_conv *cv, const conv_geometry *g
         if (dnnl_dilated_deconvolution_forward_desc_init(&d, dnnl_forward_inference,
                 dnnl_deconvolution_direct, user_src, &w_any, bias, user_dst, strides, dil, pad_l,
                 pad_r) == dnnl_success)
-            dnnl_primitive_desc_create(&pd, &d, NULL, engine, NULL);
+            dnnl_primitive_desc_create(&pd, &d, user_scratchpad, engine, NULL);
         return pd;
     }
     dnnl_convolution_desc_t d;
@@ -164,7 +175,7 @@ static dnnl_primitive_desc_t create_pd(const nn_conv *cv, const conv_geometry *g
     if (dnnl_dilated_convolution_forward_desc_init(&d, dnnl_forward_inference,
             g->winograd && !g->bf16 ? dnnl_convolution_winograd : dnnl_convolution_direct, user_src, &w_any,
             bias, user_dst, strides, dil, pad_l, pad_r) == dnnl_success)
-        dnnl_primitive_desc_create(&pd, &d, NULL, engine, NULL);
+        dnnl_primitive_desc_create(&pd, &d, user_scratchpad, engine, NULL);
     return pd;
 }
 
@@ -242,6 +253,10 @@ static int prepare(p3d_ctx *ctx, nn_conv *cv, const conv_geometry *g)
         blocked_side(ctx, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), p->user_dst,
                      &dst_md, 1, &p->conv_dst, &p->reorder_out, &p->conv_dst_floats))
         goto fail;
+    const dnnl_memory_desc_t *scratch_md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    p->scratch_floats = scratch_md ? (dnnl_memory_desc_get_size(scratch_md) + sizeof(float) - 1) / sizeof(float) : 0;
+    if (p->scratch_floats)
+        DNNL_TRY(dnnl_memory_create(&p->scratch, scratch_md, engine, DNNL_MEMORY_NONE));
     DNNL_TRY(dnnl_primitive_create(&p->conv, pd));
     p->geo = *g;
     p->valid = 1;
@@ -315,7 +330,7 @@ static int run_primitive(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const conv_ge
     if (prepare(ctx, cv, g))
         return ctx->status;
     nn_conv_prim *p = cv->prim;
-    nn_tensor in_blocked = {0}, out_blocked = {0};
+    nn_tensor in_blocked = {0}, out_blocked = {0}, scratch = {0};
     DNNL_TRY(dnnl_memory_set_data_handle(p->user_src, src));
     DNNL_TRY(dnnl_memory_set_data_handle(p->user_dst, dst));
     if (p->reorder_in) {
@@ -331,10 +346,18 @@ static int run_primitive(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const conv_ge
             goto fail;
         DNNL_TRY(dnnl_memory_set_data_handle(p->conv_dst, out_blocked.data));
     }
-    dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, p->conv_src}, {DNNL_ARG_WEIGHTS, p->weights_mem},
+    dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, p->conv_src}, {DNNL_ARG_WEIGHTS, p->weights_mem},
                                {DNNL_ARG_DST, p->conv_dst}, {DNNL_ARG_BIAS, p->bias_mem}};
-    if (execute(ctx, p->conv, cv->bias ? 4 : 3, args))
+    int nargs = cv->bias ? 4 : 3;
+    if (p->scratch) {
+        if (nn_tensor_get(ctx, pool, 1, 1, (int)p->scratch_floats, &scratch))
+            goto fail;
+        DNNL_TRY(dnnl_memory_set_data_handle(p->scratch, scratch.data));
+        args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, p->scratch};
+    }
+    if (execute(ctx, p->conv, nargs, args))
         goto fail;
+    nn_tensor_put(pool, &scratch);
     nn_tensor_put(pool, &in_blocked);
     if (p->reorder_out) {
         dnnl_exec_arg_t back[2] = {{DNNL_ARG_FROM, p->conv_dst}, {DNNL_ARG_TO, p->user_dst}};
@@ -343,6 +366,7 @@ static int run_primitive(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const conv_ge
 fail:
     nn_tensor_put(pool, &in_blocked);
     nn_tensor_put(pool, &out_blocked);
+    nn_tensor_put(pool, &scratch);
     return ctx->status;
 }
 

@@ -1,15 +1,22 @@
 /* Buffer pool for activation tensors (see tensor.h): best-fit reuse of
- * 64-byte aligned blocks; a free block too small for a request is replaced
- * rather than kept, so the pool converges to the sizes a network needs. */
+ * 64-byte aligned blocks; a free block too small for a request is grown
+ * rather than kept, so the pool converges to the sizes a network needs.
+ * Growing goes through realloc, which for large blocks moves the pages that
+ * were already touched (mremap) instead of faulting in fresh ones: inputs
+ * of changing sizes would otherwise fault in gigabytes over a run. */
 #include "nn/tensor.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #define POOL_MAX_BLOCKS 64
 
+#define ALIGN 64
+
 typedef struct pool_block {
-    float *data;
-    size_t cap; /* floats */
+    void *raw;   /* from malloc/realloc, ALIGN - 1 spare bytes */
+    float *data; /* raw rounded up to ALIGN */
+    size_t cap;  /* floats */
     int used;
 } pool_block;
 
@@ -38,7 +45,7 @@ void nn_pool_free(nn_pool *pool)
     if (!pool || --pool->owners > 0)
         return;
     for (int i = 0; i < pool->n; i++)
-        free(pool->block[i].data);
+        free(pool->block[i].raw);
     free(pool);
 }
 
@@ -61,21 +68,18 @@ static int best_free_block(const nn_pool *pool, size_t need)
     return best;
 }
 
-/* A free block to replace (the largest free one) or a new slot. */
+/* A free block to grow (the largest free one) or a new empty slot. */
 static int slot_for_new_block(nn_pool *pool)
 {
     int victim = -1;
     for (int i = 0; i < pool->n; i++)
         if (!pool->block[i].used && (victim < 0 || pool->block[i].cap > pool->block[victim].cap))
             victim = i;
-    if (victim >= 0) {
-        free(pool->block[victim].data);
-        pool->block[victim].data = NULL;
-        pool->block[victim].cap = 0;
+    if (victim >= 0)
         return victim;
-    }
     if (pool->n == POOL_MAX_BLOCKS)
         return -1;
+    pool->block[pool->n] = (pool_block){0};
     return pool->n++;
 }
 
@@ -91,11 +95,14 @@ int nn_tensor_get(p3d_ctx *ctx, nn_pool *pool, int c, int h, int w, nn_tensor *t
         i = slot_for_new_block(pool);
         if (i < 0)
             return p3d_fail(ctx, P3D_E_INTERNAL, "nn: tensor pool exhausted");
-        size_t bytes = (need * sizeof(float) + 63) / 64 * 64;
-        pool->block[i].data = aligned_alloc(64, bytes ? bytes : 64);
-        if (!pool->block[i].data)
+        pool_block *b = &pool->block[i];
+        /* the contents need not survive, but realloc keeps the pages */
+        void *raw = realloc(b->raw, need * sizeof(float) + ALIGN - 1);
+        if (!raw)
             return p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory for a %dx%dx%d tensor", c, h, w);
-        pool->block[i].cap = need;
+        b->raw = raw;
+        b->data = (float *)(((uintptr_t)raw + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1));
+        b->cap = need;
     }
     pool->block[i].used = 1;
     t->data = pool->block[i].data;
