@@ -191,6 +191,34 @@ static void test_reduce(p3d_ctx *ctx)
     CHECK_INT(frame_reduce(ctx, &cv, 3, NULL, &out), P3D_OK);
     CHECK_INT(out.data[3], 64);
     CHECK_INT(out.data[3 * 3 * 1], 0);
+    /* The 16-bit f = 3 path (AVX-512 builds) against the general fold
+     * (canvas->portable): noise, whole frame and a rectangle away from the
+     * borders, byte for byte. */
+    raster_canvas big;
+    CHECK_INT(raster_canvas_alloc(ctx, &big, 3 * 37), P3D_OK);
+    uint32_t seed = 99;
+    for (int i = 0; i < 111 * 111; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        big.rgbx[i] = seed >> 8;
+    }
+    big.rgbx[0] = big.rgbx[111 * 111 - 1] = 0xffffff; /* the largest sums */
+    raster_rect rects[2] = {{0, 0, 37, 37}, {3, 5, 30, 21}};
+    for (int k = 0; k < 2; k++) {
+        p3d_image fast = {0}, plain = {0};
+        big.portable = 0;
+        CHECK_INT(frame_reduce(ctx, &big, 3, &rects[k], &fast), P3D_OK);
+        big.portable = 1;
+        CHECK_INT(frame_reduce(ctx, &big, 3, &rects[k], &plain), P3D_OK);
+        int same = 1;
+        for (int y = rects[k].y0; y < rects[k].y1; y++)
+            same &= memcmp(fast.data + ((size_t)y * 37 + rects[k].x0) * 3,
+                           plain.data + ((size_t)y * 37 + rects[k].x0) * 3,
+                           (size_t)(rects[k].x1 - rects[k].x0) * 3) == 0;
+        CHECK(same);
+        p3d_image_free(&fast);
+        p3d_image_free(&plain);
+    }
+    raster_canvas_free(&big);
     /* f = 1 is the identity. */
     CHECK_INT(frame_reduce(ctx, &cv, 1, NULL, &out), P3D_OK);
     CHECK_INT(out.width, 9);

