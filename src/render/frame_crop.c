@@ -163,7 +163,7 @@ static int resize_cubic_region(const p3d_image *src, int x0, int y0, int w, int 
     if (groups && cubic_groups(tx, ow, groups))
         ngroups = ow / 4;
 #else
-    (void)portable;
+    (void)portable, (void)ngroups;
 #endif
     int failed = 0;
 #pragma omp parallel num_threads(threads)

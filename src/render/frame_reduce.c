@@ -146,7 +146,23 @@ static void fold_columns_f3(const uint16_t *acc, int x0, int x1, uint8_t *dst)
 }
 #else
 #define FAST_F3 0
+#define F3_PAD 0
 #endif
+
+/* Reflect-101 beyond the canvas (read when the fold reaches its edge): the
+ * r pixels before column 0 and after column n - 1 of a row's fold acc
+ * (4 channels, elements of size bytes, 16 or 32 bits). */
+static void reflect_beyond(void *acc, int r, int cx0, int cx1, int n, size_t size)
+{
+    for (int k = 1; k <= r; k++)
+        for (int ch = 0; ch < 4; ch++) {
+            if (cx0 == 0)
+                memcpy((char *)acc + size * (4 * -k + ch), (char *)acc + size * (4 * reflect101(-k, n) + ch), size);
+            if (cx1 == n)
+                memcpy((char *)acc + size * (4 * (n - 1 + k) + ch),
+                       (char *)acc + size * (4 * reflect101(n - 1 + k, n) + ch), size);
+        }
+}
 
 int frame_reduce(p3d_ctx *ctx, const raster_canvas *cv, int f, const raster_rect *rect,
                  p3d_image *out)
@@ -172,45 +188,15 @@ int frame_reduce(p3d_ctx *ctx, const raster_canvas *cv, int f, const raster_rect
     int threads = ctx->threads > 0 ? ctx->threads : 1;
     int failed = 0;
 #if FAST_F3
-    if (f == 3 && !cv->portable) {
-#pragma omp parallel num_threads(threads)
-        {
-            /* one output row's vertical fold, reflected pixels on both
-             * sides, F3_PAD pixels of zeros after */
-            uint16_t *col = calloc(4 * (size_t)(n + 2 + F3_PAD), sizeof(uint16_t));
-            if (!col) {
-#pragma omp atomic write
-                failed = 1;
-            }
-#pragma omp for schedule(static)
-            for (int y = q.y0; y < q.y1; y++) {
-                if (!col)
-                    continue;
-                uint16_t *acc = col + 4;
-                const uint8_t *rows[5];
-                for (int t = 0; t < 5; t++)
-                    rows[t] = (const uint8_t *)(cv->rgbx + (size_t)reflect101(3 * y - 1 + t, n) * n + cx0);
-                fold_rows_f3(acc + 4 * cx0, rows, cx1 - cx0);
-                for (int ch = 0; ch < 4; ch++) { /* reflect-101 beyond the canvas */
-                    if (cx0 == 0)
-                        acc[-4 + ch] = acc[4 * reflect101(-1, n) + ch];
-                    if (cx1 == n)
-                        acc[4 * n + ch] = acc[4 * reflect101(n, n) + ch];
-                }
-                fold_columns_f3(acc, q.x0, q.x1, out->data + (size_t)y * s * 3);
-            }
-            free(col);
-        }
-        if (failed)
-            return p3d_fail(ctx, P3D_E_NOMEM, "out of memory reducing the render canvas");
-        return P3D_OK;
-    }
+    int fast = f == 3 && !cv->portable;
 #endif
+    /* one output row's vertical fold, 4 channels per pixel (R, G, B,
+     * unused), with r reflected pixels on both sides (and F3_PAD more for
+     * the fast fold): 32-bit sums, or 16-bit ones for the fast fold */
+    size_t col_bytes = sizeof(uint32_t) * 4 * (size_t)(n + 2 * r + F3_PAD);
 #pragma omp parallel num_threads(threads)
     {
-        /* one output row: the vertical fold of its canvas rows, 4 bytes per
-         * pixel (R, G, B, unused), padded by r pixels on both sides */
-        uint32_t *col = malloc(sizeof(uint32_t) * 4 * (size_t)(n + 2 * r));
+        void *col = calloc(1, col_bytes);
         if (!col) {
 #pragma omp atomic write
             failed = 1;
@@ -219,19 +205,22 @@ int frame_reduce(p3d_ctx *ctx, const raster_canvas *cv, int f, const raster_rect
         for (int y = q.y0; y < q.y1; y++) {
             if (!col)
                 continue;
-            uint32_t *acc = col + 4 * r;
             const uint8_t *rows[MAX_TAPS];
             for (int t = 0; t < taps; t++)
                 rows[t] = (const uint8_t *)(cv->rgbx + (size_t)reflect101(f * y - r + t, n) * n + cx0);
-            fold_rows(acc + 4 * cx0, rows, w, taps, 4 * (cx1 - cx0));
-            for (int k = 1; k <= r; k++) /* reflect-101 beyond the canvas (read when at its edge) */
-                for (int ch = 0; ch < 4; ch++) {
-                    if (cx0 == 0)
-                        acc[4 * -k + ch] = acc[4 * reflect101(-k, n) + ch];
-                    if (cx1 == n)
-                        acc[4 * (n - 1 + k) + ch] = acc[4 * reflect101(n - 1 + k, n) + ch];
-                }
             uint8_t *dst = out->data + (size_t)y * s * 3;
+#if FAST_F3
+            if (fast) {
+                uint16_t *acc = (uint16_t *)col + 4;
+                fold_rows_f3(acc + 4 * cx0, rows, cx1 - cx0);
+                reflect_beyond(acc, 1, cx0, cx1, n, sizeof *acc);
+                fold_columns_f3(acc, q.x0, q.x1, dst);
+                continue;
+            }
+#endif
+            uint32_t *acc = (uint32_t *)col + 4 * r;
+            fold_rows(acc + 4 * cx0, rows, w, taps, 4 * (cx1 - cx0));
+            reflect_beyond(acc, r, cx0, cx1, n, sizeof *acc);
             for (int x = q.x0; x < q.x1; x++) {
                 const uint32_t *a = acc + 4 * (f * x - r);
                 v4u32 sum = {0, 0, 0, 0};
