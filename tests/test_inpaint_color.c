@@ -9,6 +9,7 @@
 #include "inpaint_fixture.h"
 #include "testlib.h"
 
+#include <math.h>
 #include <stdio.h>
 
 typedef void (*texture_fn)(int x, int y, uint8_t rgb[3]);
@@ -173,6 +174,46 @@ static void test_fringe_fill_values(p3d_ctx *ctx)
     fixture_free(&f);
 }
 
+/* Continued depth edges are walls of the colour membrane (baselines.c,
+ * fringe_fill.c). A hole across the whole crop (rows 8-15) between colour A
+ * above (depth 2) and colour B below (depth 5), an edge continued along row
+ * 12: rows 8-11 see only A, rows 13-15 only B, and the edge row takes the
+ * near side's colour (A, depth 2 against 5), so the fill is A A A A A B B B.
+ * Without the walls it is the linear ramp between A (row 7) and B (row 16),
+ * e.g. row 11 = A + 4/9 (B - A). */
+static void test_colour_walls(p3d_ctx *ctx)
+{
+    static const uint8_t a[3] = {200, 40, 120}, b[3] = {20, 160, 60};
+    fixture f;
+    fixture_alloc(&f, 16, 24);
+    for (int y = 0; y < 24; y++)
+        for (int x = 0; x < 16; x++) {
+            long i = (long)y * 16 + x;
+            if (y < 8 || y > 15)
+                fixture_set_context(&f, x, y, y < 8 ? 2.0f : 5.0f, y < 8 ? a : b);
+            else
+                fixture_set_mask(&f, x, y), f.depth_out[i] = y <= 12 ? 2.0f : 5.0f;
+            f.edge_out[i] = y == 12;
+        }
+    CHECK_INT(inpaint_diffuse_color_fringe(ctx, &f.job), P3D_OK);
+    int walls_ok = 1;
+    for (int y = 8; y <= 15; y++)
+        for (int x = 0; x < 16; x++)
+            for (int c = 0; c < 3; c++)
+                walls_ok &= abs(f.rgb_out[(y * 16 + x) * 3 + c] - (y <= 12 ? a : b)[c]) <= 1;
+    CHECK(walls_ok);
+    /* the plain membrane (no walls) is the ramp */
+    CHECK_INT(inpaint_diffuse_color(ctx, &f.job, NULL), P3D_OK);
+    int ramp_ok = 1;
+    for (int y = 8; y <= 15; y++)
+        for (int c = 0; c < 3; c++) {
+            double want = a[c] + (y - 7) / 9.0 * (b[c] - a[c]);
+            ramp_ok &= fabs(f.rgb_out[(y * 16 + 5) * 3 + c] - want) <= 1.5;
+        }
+    CHECK(ramp_ok);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     p3d_ctx ctx;
@@ -199,6 +240,7 @@ int main(void)
     CHECK(spread > 30); /* the plain membrane carries the fringe well into the hole */
     CHECK(fringe < 0.6 * spread);
     test_fringe_fill_values(&ctx);
+    test_colour_walls(&ctx);
 
     classical.destroy(classical.state);
     diffusion.destroy(diffusion.state);

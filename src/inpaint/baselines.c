@@ -9,7 +9,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-int inpaint_diffuse_color(p3d_ctx *ctx, p3d_inpaint_job *job)
+/* depth of pixel i as the colour step sees it: the context's, or the filled one */
+static float job_depth(const p3d_inpaint_job *job, long i)
+{
+    return job->mask[i] ? job->depth_out[i] : job->depth[i];
+}
+
+/* Mask pixels on the barrier (state WALL) take the colour of their nearest
+ * (smallest depth) solved or known 8-neighbour, repeated until none changes,
+ * as depth_fill.c gives them the near side's depth: the colour then belongs
+ * to the surface whose depth the pixel has. Left over (no such neighbour
+ * anywhere): gray. */
+static void fill_barrier_colours(const p3d_inpaint_job *job, uint8_t *state, float *rgb)
+{
+    const int w = job->width, h = job->height;
+    long n = (long)w * h;
+    int changed = 1;
+    while (changed) {
+        changed = 0;
+        for (long i = 0; i < n; i++) {
+            if (!job->mask[i] || state[i] != MEMBRANE_WALL)
+                continue;
+            int x = (int)(i % w), y = (int)(i / w);
+            long best = -1;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int nx = x + dx, ny = y + dy;
+                    long j = (long)ny * w + nx;
+                    if (nx >= 0 && ny >= 0 && nx < w && ny < h && state[j] != MEMBRANE_WALL &&
+                        (best < 0 || job_depth(job, j) < job_depth(job, best)))
+                        best = j;
+                }
+            if (best >= 0) {
+                memcpy(&rgb[3 * i], &rgb[3 * best], sizeof(float) * 3);
+                state[i] = MEMBRANE_UNKNOWN; /* now filled: a neighbour for the rest */
+                changed = 1;
+            }
+        }
+    }
+    for (long i = 0; i < n; i++)
+        if (job->mask[i] && state[i] == MEMBRANE_WALL) {
+            state[i] = MEMBRANE_UNKNOWN;
+            for (int c = 0; c < 3; c++)
+                rgb[3 * i + c] = INPAINT_FALLBACK_GRAY;
+        }
+}
+
+int inpaint_diffuse_color(p3d_ctx *ctx, p3d_inpaint_job *job, const uint8_t *barrier)
 {
     long n = (long)job->width * job->height;
     if (n <= 0)
@@ -23,14 +69,16 @@ int inpaint_diffuse_color(p3d_ctx *ctx, p3d_inpaint_job *job)
                         job->width, job->height);
     }
     for (long i = 0; i < n; i++) {
-        state[i] = inpaint_is_known(job, i) ? MEMBRANE_KNOWN
-                   : job->mask[i]           ? MEMBRANE_UNKNOWN
-                                            : MEMBRANE_WALL;
+        state[i] = inpaint_is_known(job, i)               ? MEMBRANE_KNOWN
+                   : job->mask[i] && !(barrier && barrier[i]) ? MEMBRANE_UNKNOWN
+                                                              : MEMBRANE_WALL;
         for (int c = 0; c < 3; c++)
             rgb[i * 3 + c] = state[i] == MEMBRANE_KNOWN ? job->rgb[i * 3 + c] : 0.0f;
     }
     const float gray[3] = {INPAINT_FALLBACK_GRAY, INPAINT_FALLBACK_GRAY, INPAINT_FALLBACK_GRAY};
     int rc = membrane_fill(ctx, job->width, job->height, 3, state, rgb, gray);
+    if (!rc && barrier)
+        fill_barrier_colours(job, state, rgb);
     if (!rc)
         for (long i = 0; i < n; i++)
             for (int c = 0; c < 3; c++) {
@@ -57,7 +105,7 @@ static int diffusion_depth(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
 
 static int diffusion_color(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
 {
-    return inpaint_diffuse_color(ctx, job);
+    return inpaint_diffuse_color(ctx, job, NULL);
 }
 
 static void no_state(void *state) {}

@@ -23,8 +23,9 @@ static int classical_depth(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
 }
 
 /* rgb_out at mask pixels = a s + (1 - a) m: s the synthesis, m the membrane
- * fill that half distrusts the context's fringe (fringe_fill.c) and a the
- * synthesis confidence to the 4th power. */
+ * fill that half distrusts the context's fringe and does not mix colours
+ * across continued edges (fringe_fill.c) and a the synthesis confidence to
+ * the 5th power. */
 static int classical_color(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
 {
     size_t n = (size_t)(job->width > 0 && job->height > 0 ? job->width * job->height : 0);
@@ -41,11 +42,11 @@ static int classical_color(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
         rc = inpaint_diffuse_color_fringe(ctx, job);
     }
     for (size_t i = 0; i < n && !rc; i++) {
-        /* 4th power: a patch that only partly matches mostly defers to the
-         * mean (measured, bench/quality.sh); the same arithmetic per channel
-         * keeps gray photos R == G == B */
+        /* 5th power: a patch that only partly matches mostly defers to the
+         * mean (measured, bench/quality.sh, docs/EVAL.md); the same
+         * arithmetic per channel keeps gray photos R == G == B */
         float a = confidence[i] * confidence[i];
-        a *= a;
+        a *= a * confidence[i];
         for (int c = 0; c < 3 && job->mask[i]; c++)
             job->rgb_out[3 * i + c] =
                 (uint8_t)lrintf(a * synth[3 * i + c] + (1 - a) * job->rgb_out[3 * i + c]);

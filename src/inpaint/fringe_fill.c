@@ -9,8 +9,11 @@
  * from the context as it is and the fill from the context with its fringe
  * repainted by the background beyond: half trust, measured best against
  * full repainting, other ring counts and leaving the fringe out
- * (bench/quality.sh, docs/EVAL.md). The classical stand-in for the colour
- * network's context handling (ALGORITHM.md 5 step 7, 6.4). */
+ * (bench/quality.sh, docs/EVAL.md). The continued depth edges (edge_out) are
+ * walls of the solve, as they are for the depth (depth_fill.c): each side of
+ * a surface boundary inside the hole takes its own side's colour (+0.09 dB,
+ * docs/EVAL.md). The classical stand-in for the colour network's context
+ * handling (ALGORITHM.md 5 step 7, 6.4). */
 #include "inpaint/inpaint_steps.h"
 #include "inpaint/mask_morph.h"
 
@@ -77,7 +80,7 @@ int inpaint_diffuse_color_fringe(p3d_ctx *ctx, p3d_inpaint_job *job)
                 rgb[3 * i + c] = (uint8_t)((job->rgb[3 * i + c] + job->rgb[3 * (long)near[i] + c] + 1) / 2);
         p3d_inpaint_job halved = *job;
         halved.rgb = rgb;
-        rc = inpaint_diffuse_color(ctx, &halved);
+        rc = inpaint_diffuse_color(ctx, &halved, job->edge_out);
     }
     /* the context itself is passed through as it is */
     for (long i = 0; i < n && !rc; i++)

@@ -30,11 +30,15 @@ int inpaint_fill_depth(p3d_ctx *ctx, p3d_inpaint_job *job, const uint8_t *barrie
  * patches that made it match (0..1, see patch_vote_confidence; 0 where no
  * source patch exists), 1 elsewhere. */
 int inpaint_synthesize_color(p3d_ctx *ctx, p3d_inpaint_job *job, float *confidence);
-/* baselines.c: rgb_out by membrane interpolation of colour. */
-int inpaint_diffuse_color(p3d_ctx *ctx, p3d_inpaint_job *job);
-/* fringe_fill.c: the same with the context pixels next to the mask (the
- * silhouette's mixed-colour fringe) half repainted by the background beyond
- * them; context pixels are passed through unchanged. */
+/* baselines.c: rgb_out by membrane interpolation of colour; mask pixels on
+ * barrier (may be NULL) are walls during the solve, so the colours of the two
+ * sides of a continued depth edge do not mix, and then take the colour of
+ * their nearest (smallest depth, depth_out) neighbour, like their depth. */
+int inpaint_diffuse_color(p3d_ctx *ctx, p3d_inpaint_job *job, const uint8_t *barrier);
+/* fringe_fill.c: the same with the continued edges (edge_out) as barrier and
+ * the context pixels next to the mask (the silhouette's mixed-colour fringe)
+ * half repainted by the background beyond them; context pixels are passed
+ * through unchanged. */
 int inpaint_diffuse_color_fringe(p3d_ctx *ctx, p3d_inpaint_job *job);
 
 #endif
