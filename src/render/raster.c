@@ -131,15 +131,12 @@ static void draw_band(const p3d_mesh *m, const projected *pv, const float *ymin,
         long end = (c + 1) * CHUNK_FACES < m->nfaces ? (c + 1) * CHUNK_FACES : m->nfaces;
         for (long f = c * CHUNK_FACES; f < end; f += SETUP_BATCH) {
             int n = end - f < SETUP_BATCH ? (int)(end - f) : SETUP_BATCH;
-            if (portable)
+            if (portable) {
                 setup_faces_portable(m->faces + 3 * f, n, pv, &band, &batch);
-            else
+                fill_batch_portable(&batch, cv);
+            } else {
                 setup_faces(m->faces + 3 * f, n, pv, &band, &batch);
-            for (int i = 0; i < batch.n; i++) {
-                if (portable)
-                    fill_triangle_portable(&batch, i, cv);
-                else
-                    fill_triangle(&batch, i, cv);
+                fill_batch(&batch, cv);
             }
         }
     }
