@@ -86,24 +86,17 @@ static void project_vertices(const p3d_mesh *m, const double center[3], double f
  * CHUNK_FACES consecutive faces touch (an empty chunk has ymin > ymax).
  * Mesh faces come in image order, so a chunk spans a few rows and a band
  * only looks at the chunks that reach it. */
-static void chunk_rows(const p3d_mesh *m, const projected *pv, int threads, float *ymin,
-                       float *ymax)
+static void chunk_rows(const p3d_mesh *m, const projected *pv, int threads, int portable,
+                       float *ymin, float *ymax)
 {
     long nchunks = (m->nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (long c = 0; c < nchunks; c++) {
-        float lo = INFINITY, hi = -INFINITY;
         long end = (c + 1) * CHUNK_FACES < m->nfaces ? (c + 1) * CHUNK_FACES : m->nfaces;
-        for (long f = c * CHUNK_FACES; f < end; f++) {
-            const int32_t *idx = m->faces + 3 * f;
-            const projected *v[3] = {pv + idx[0], pv + idx[1], pv + idx[2]};
-            if (v[0]->inv_z <= 0 || v[1]->inv_z <= 0 || v[2]->inv_z <= 0)
-                continue;
-            float a = min3(v[0]->y, v[1]->y, v[2]->y), b = max3(v[0]->y, v[1]->y, v[2]->y);
-            lo = a < lo ? a : lo;
-            hi = b > hi ? b : hi;
-        }
-        ymin[c] = lo, ymax[c] = hi;
+        if (portable)
+            face_rows_portable(m->faces + 3 * c * CHUNK_FACES, end - c * CHUNK_FACES, pv, ymin + c, ymax + c);
+        else
+            face_rows(m->faces + 3 * c * CHUNK_FACES, end - c * CHUNK_FACES, pv, ymin + c, ymax + c);
     }
 }
 
@@ -171,8 +164,8 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
     float *ymin = canvas->chunk_rows, *ymax = ymin + nchunks;
     int threads = ctx->threads > 0 ? ctx->threads : 1;
     project_vertices(mesh, center, fov, canvas->size, threads, pv);
-    chunk_rows(mesh, pv, threads, ymin, ymax);
     int portable = canvas->portable;
+    chunk_rows(mesh, pv, threads, portable, ymin, ymax);
     int rows = view->y1 - view->y0, bands = (rows + BAND_ROWS - 1) / BAND_ROWS;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (int b = 0; b < bands; b++) {
