@@ -12,7 +12,7 @@
  * time (raster_setup.c), and fills their pixels in 4x4 stamps
  * (raster_fill.c; AVX-512 where the target has it, else plain C with the
  * same pixels); at the 3x supersampled size most mesh triangles fit one
- * stamp. */
+ * stamp, and most mesh cells (two faces in a row) too. */
 #include "render/raster.h"
 #include "render/raster_batch.h"
 

@@ -8,7 +8,9 @@
  * through the same float operations (no FMA contraction in ISO C mode),
  * which keeps shared edges exact and makes the two versions agree bit for
  * bit: the portable one uses GCC vector types and stores lane by lane, the
- * AVX-512 one masked stores. */
+ * AVX-512 one masked stores. The AVX-512 one also draws two consecutive
+ * triangles that fit one stamp together (a mesh cell) in one stamp when no
+ * pixel is in both, which gives the pixels of drawing them in turn. */
 #include "render/raster_batch.h"
 
 #include <immintrin.h>
@@ -94,7 +96,7 @@ void fill_batch_portable(const setup_batch *t, raster_canvas *cv)
 
 #if defined(__AVX512F__) && defined(__AVX512VL__)
 /* GCC at -O2 leaves these as calls, passing the 16-lane values through the
- * stack, which costs more than the arithmetic */
+ * stack, which costs more than the arithmetic. */
 #define FORCE_INLINE static inline __attribute__((always_inline))
 
 static const float lane_x[16] = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3};
@@ -143,14 +145,15 @@ typedef struct source {
     __mmask16 second;
 } source;
 
-/* sum_k w_k c_k with c the coefficients (iz or one channel of cz, indexed
- * [k][triangle]) of each lane's triangle. */
+/* Each lane's triangle's coefficient c[triangle]. */
 FORCE_INLINE __m512 coefficient(const source *s, const float *c)
 {
     __m512 v = _mm512_set1_ps(c[s->i]);
     return s->pair ? _mm512_mask_blend_ps(s->second, v, _mm512_set1_ps(c[s->i + 1])) : v;
 }
 
+/* sum_k w_k c_k with c the coefficients (iz or one channel of cz, indexed
+ * [k][triangle]) of each lane's triangle, in the portable version's order. */
 FORCE_INLINE __m512 weigh(const source *s, weights w, const float (*c)[SETUP_BATCH])
 {
     return _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(w.w0, coefficient(s, c[0])),
@@ -254,8 +257,8 @@ FORCE_INLINE void fill_pair(const setup_batch *t, int i, raster_canvas *cv, int 
 }
 
 /* One loop over the batch with the stamps inlined (a call per triangle
- * cost about a tenth of the filling). Two triangles in a row whose boxes
- * fit one stamp together (a mesh cell) are drawn as a pair. */
+ * cost about 1 ms per frame). Two triangles in a row whose boxes fit one
+ * stamp together (a mesh cell) are drawn as a pair. */
 void fill_batch(const setup_batch *t, raster_canvas *cv)
 {
     for (int i = 0; i < t->n; i++) {
