@@ -191,6 +191,51 @@ static void test_reduce(p3d_ctx *ctx)
     CHECK_INT(frame_reduce(ctx, &cv, 3, NULL, &out), P3D_OK);
     CHECK_INT(out.data[3], 64);
     CHECK_INT(out.data[3 * 3 * 1], 0);
+    /* The 16-bit f = 2 and 3 paths (AVX-512 builds) against the general
+     * fold (canvas->portable): noise, whole frame and a rectangle away from
+     * the borders, byte for byte. */
+    raster_canvas big;
+    CHECK_INT(raster_canvas_alloc(ctx, &big, 114), P3D_OK);
+    uint32_t seed = 99;
+    for (int i = 0; i < 114 * 114; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        big.rgbx[i] = seed >> 8;
+    }
+    big.rgbx[0] = big.rgbx[114 * 114 - 1] = 0xffffff; /* the largest sums */
+    for (int f = 2; f <= 3; f++) {
+        int s = 114 / f;
+        raster_rect rects[2] = {{0, 0, s, s}, {3, 5, s - 7, s - 16}};
+        for (int k = 0; k < 2; k++) {
+            p3d_image fast = {0}, plain = {0};
+            big.portable = 0;
+            CHECK_INT(frame_reduce(ctx, &big, f, &rects[k], &fast), P3D_OK);
+            big.portable = 1;
+            CHECK_INT(frame_reduce(ctx, &big, f, &rects[k], &plain), P3D_OK);
+            int same = 1;
+            for (int y = rects[k].y0; y < rects[k].y1; y++)
+                same &= memcmp(fast.data + ((size_t)y * s + rects[k].x0) * 3,
+                               plain.data + ((size_t)y * s + rects[k].x0) * 3,
+                               (size_t)(rects[k].x1 - rects[k].x0) * 3) == 0;
+            CHECK(same);
+            p3d_image_free(&fast);
+            p3d_image_free(&plain);
+        }
+    }
+    /* f = 2's matched filter [1 7 7 1] per axis: a white canvas pixel at
+     * (2, 2) (offset 0 of block 1, offset 2 of block 0) gives output (1, 1)
+     * 255 * 7 * 7 / 256 = 48.8 -> 49 and (0, 0) 255 / 256 -> 1. */
+    memset(big.rgbx, 0, 114 * 114 * sizeof *big.rgbx);
+    big.rgbx[2 * 114 + 2] = 0xffffff;
+    for (int portable = 0; portable < 2; portable++) {
+        p3d_image two = {0};
+        big.portable = portable;
+        CHECK_INT(frame_reduce(ctx, &big, 2, NULL, &two), P3D_OK);
+        CHECK_INT(two.data[(1 * 57 + 1) * 3], 49);
+        CHECK_INT(two.data[0], 1);
+        CHECK_INT(two.data[(0 * 57 + 1) * 3 + 1], 7); /* 255 * 7 / 256 = 6.97 */
+        p3d_image_free(&two);
+    }
+    raster_canvas_free(&big);
     /* f = 1 is the identity. */
     CHECK_INT(frame_reduce(ctx, &cv, 1, NULL, &out), P3D_OK);
     CHECK_INT(out.width, 9);
@@ -259,6 +304,12 @@ static void test_crops(p3d_ctx *ctx)
             worst = d > worst ? d : worst;
         }
     CHECK(worst <= 1);
+    /* The AVX-512 resize (where built) gives the plain version's bytes. */
+    p3d_image plain = {0};
+    CHECK_INT(frame_finish_path(ctx, &sq, &l, 1, &plain), P3D_OK);
+    CHECK(plain.width == out.width && plain.height == out.height &&
+          memcmp(plain.data, out.data, (size_t)out.width * out.height * 3) == 0);
+    p3d_image_free(&plain);
     p3d_image_free(&cut);
     p3d_image_free(&back);
     p3d_image_free(&sq);

@@ -33,7 +33,7 @@ static uint64_t fnv1a(uint64_t h, const uint8_t *p, size_t n)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: tool_render_bench MESH.ply [FRAMES_PER_VIDEO] [THREADS]\n");
+        fprintf(stderr, "usage: tool_render_bench MESH.ply [FRAMES_PER_VIDEO] [THREADS] [SUPERSAMPLE]\n");
         return 2;
     }
     int per_video = argc > 2 ? atoi(argv[2]) : 24, threads = argc > 3 ? atoi(argv[3]) : 1;
@@ -52,6 +52,8 @@ int main(int argc, char **argv)
     p3d_pose *poses = malloc(sizeof *poses * n);
     double depth = p3d_mesh_center_depth(&mesh);
     double fov0 = mesh.hfov > mesh.vfov ? mesh.hfov : mesh.vfov, plane = tan(fov0 / 2) * depth;
+    if (argc > 4)
+        opt.supersample = atoi(argv[4]);
     int f = opt.supersample, side = mesh.width > mesh.height ? mesh.width : mesh.height;
     frame_layout layout;
     if (!poses || frame_layout_of(&ctx, side, mesh.height, mesh.width, opt.crop_border, &layout))

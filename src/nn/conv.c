@@ -15,9 +15,10 @@
  * in(m+1) w(0) + in(m) w(2) along each axis, i.e. taps w(3 - 2t) with one
  * pixel of zero padding before, or w(2 - 2t) with one after.
  *
- * Scratchpads are user-managed and come from the pool: oneDNN's own
- * (library mode) is freed after every execution and faulted in afresh by
- * the next, which cost seconds of system time over a pipeline run.
+ * Scratchpads are user-managed: the pool's one scratch buffer serves every
+ * primitive (oneDNN's own, in library mode, is freed after every execution
+ * and faulted in afresh by the next, seconds of system time over a
+ * pipeline run).
  *
  * Optional bfloat16 mode (nn_set_bf16; AVX512_BF16 hardware): inputs and
  * weights are rounded to bf16, products accumulate in f32, outputs are f32.
@@ -330,7 +331,7 @@ static int run_primitive(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const conv_ge
     if (prepare(ctx, cv, g))
         return ctx->status;
     nn_conv_prim *p = cv->prim;
-    nn_tensor in_blocked = {0}, out_blocked = {0}, scratch = {0};
+    nn_tensor in_blocked = {0}, out_blocked = {0};
     DNNL_TRY(dnnl_memory_set_data_handle(p->user_src, src));
     DNNL_TRY(dnnl_memory_set_data_handle(p->user_dst, dst));
     if (p->reorder_in) {
@@ -350,14 +351,16 @@ static int run_primitive(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const conv_ge
                                {DNNL_ARG_DST, p->conv_dst}, {DNNL_ARG_BIAS, p->bias_mem}};
     int nargs = cv->bias ? 4 : 3;
     if (p->scratch) {
-        if (nn_tensor_get(ctx, pool, 1, 1, (int)p->scratch_floats, &scratch))
+        float *scratch = nn_pool_scratch(pool, p->scratch_floats);
+        if (!scratch) {
+            p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory for a convolution's scratchpad");
             goto fail;
-        DNNL_TRY(dnnl_memory_set_data_handle(p->scratch, scratch.data));
+        }
+        DNNL_TRY(dnnl_memory_set_data_handle(p->scratch, scratch));
         args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, p->scratch};
     }
     if (execute(ctx, p->conv, nargs, args))
         goto fail;
-    nn_tensor_put(pool, &scratch);
     nn_tensor_put(pool, &in_blocked);
     if (p->reorder_out) {
         dnnl_exec_arg_t back[2] = {{DNNL_ARG_FROM, p->conv_dst}, {DNNL_ARG_TO, p->user_dst}};
@@ -366,7 +369,6 @@ static int run_primitive(p3d_ctx *ctx, nn_pool *pool, nn_conv *cv, const conv_ge
 fail:
     nn_tensor_put(pool, &in_blocked);
     nn_tensor_put(pool, &out_blocked);
-    nn_tensor_put(pool, &scratch);
     return ctx->status;
 }
 

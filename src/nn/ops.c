@@ -118,8 +118,10 @@ void nn_instance_norm(nn_tensor *t, nn_act act)
         float *v = t->data + p * c;
         if (act == NN_ACT_RELU) {
 #pragma omp simd
-            for (int ch = 0; ch < c; ch++)
-                v[ch] = fmaxf(v[ch] * scale[ch] + offset[ch], 0.0f);
+            for (int ch = 0; ch < c; ch++) { /* not fmaxf: a library call here */
+                float y = v[ch] * scale[ch] + offset[ch];
+                v[ch] = y > 0.0f ? y : 0.0f;
+            }
         } else if (act == NN_ACT_LRELU) {
 #pragma omp simd
             for (int ch = 0; ch < c; ch++) {

@@ -52,8 +52,10 @@ void nn_pconv_finish(nn_tensor *y, const float *sum, float window, const float *
         new_mask->data[p] = 1.0f;
         if (act == NN_ACT_RELU) {
 #pragma omp simd
-            for (int ch = 0; ch < c; ch++)
-                v[ch] = fmaxf(v[ch] * r + shift[ch], 0.0f);
+            for (int ch = 0; ch < c; ch++) { /* not fmaxf: a library call here */
+                float t = v[ch] * r + shift[ch];
+                v[ch] = t > 0.0f ? t : 0.0f;
+            }
         } else if (act == NN_ACT_LRELU) {
 #pragma omp simd
             for (int ch = 0; ch < c; ch++) {

@@ -22,6 +22,7 @@ typedef struct pool_block {
 
 struct nn_pool {
     pool_block block[POOL_MAX_BLOCKS];
+    pool_block scratch;
     int n;
     int owners;
 };
@@ -46,6 +47,7 @@ void nn_pool_free(nn_pool *pool)
         return;
     for (int i = 0; i < pool->n; i++)
         free(pool->block[i].raw);
+    free(pool->scratch.raw);
     free(pool);
 }
 
@@ -54,7 +56,7 @@ size_t nn_pool_bytes(const nn_pool *pool)
     size_t bytes = 0;
     for (int i = 0; i < pool->n; i++)
         bytes += pool->block[i].cap * sizeof(float);
-    return bytes;
+    return bytes + pool->scratch.cap * sizeof(float);
 }
 
 static int best_free_block(const nn_pool *pool, size_t need)
@@ -83,6 +85,26 @@ static int slot_for_new_block(nn_pool *pool)
     return pool->n++;
 }
 
+/* b holds at least need floats afterwards (0 on failure, b unchanged). */
+static int grow(pool_block *b, size_t need)
+{
+    /* the contents need not survive, but realloc keeps the pages */
+    void *raw = realloc(b->raw, need * sizeof(float) + ALIGN - 1);
+    if (!raw)
+        return 0;
+    b->raw = raw;
+    b->data = (float *)(((uintptr_t)raw + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1));
+    b->cap = need;
+    return 1;
+}
+
+float *nn_pool_scratch(nn_pool *pool, size_t floats)
+{
+    if (pool->scratch.cap < floats && !grow(&pool->scratch, floats))
+        return NULL;
+    return pool->scratch.data;
+}
+
 int nn_tensor_get(p3d_ctx *ctx, nn_pool *pool, int c, int h, int w, nn_tensor *t)
 {
     t->c = c;
@@ -95,14 +117,8 @@ int nn_tensor_get(p3d_ctx *ctx, nn_pool *pool, int c, int h, int w, nn_tensor *t
         i = slot_for_new_block(pool);
         if (i < 0)
             return p3d_fail(ctx, P3D_E_INTERNAL, "nn: tensor pool exhausted");
-        pool_block *b = &pool->block[i];
-        /* the contents need not survive, but realloc keeps the pages */
-        void *raw = realloc(b->raw, need * sizeof(float) + ALIGN - 1);
-        if (!raw)
+        if (!grow(&pool->block[i], need))
             return p3d_fail(ctx, P3D_E_NOMEM, "nn: out of memory for a %dx%dx%d tensor", c, h, w);
-        b->raw = raw;
-        b->data = (float *)(((uintptr_t)raw + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1));
-        b->cap = need;
     }
     pool->block[i].used = 1;
     t->data = pool->block[i].data;

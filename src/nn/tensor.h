@@ -31,6 +31,10 @@ void nn_pool_free(nn_pool *pool);
 int nn_tensor_get(p3d_ctx *ctx, nn_pool *pool, int c, int h, int w, nn_tensor *t);
 /* Gives the buffer back to the pool; t->data becomes NULL. NULL data is a no-op. */
 void nn_tensor_put(nn_pool *pool, nn_tensor *t);
+/* The pool's one scratch buffer of at least floats floats (contents
+ * undefined; valid until the next call): oneDNN's scratchpads, which one
+ * primitive at a time uses. Grows, never shrinks. NULL when out of memory. */
+float *nn_pool_scratch(nn_pool *pool, size_t floats);
 /* Bytes currently allocated by the pool (in use or free). */
 size_t nn_pool_bytes(const nn_pool *pool);
 

@@ -37,6 +37,10 @@ raster_rect frame_canvas_view(const raster_rect *used, int f, int size);
 /* Steps 4-7 on a reduced S x S frame: anchor crop, border crop, crop_border
  * resized back with cubic interpolation, even size, into out. */
 int frame_finish(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, p3d_image *out);
+/* The same; portable: the plain C resize even where the AVX-512 one is
+ * built (tests: both give the same bytes). */
+int frame_finish_path(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, int portable,
+                      p3d_image *out);
 
 /* Everything for one frame, reusing canvas and square between calls. */
 typedef struct frame_work {

@@ -27,7 +27,7 @@ void p3d_render_options_default(p3d_render_options *opt)
     memcpy(opt->videos, default_videos, sizeof default_videos);
     opt->num_frames = 240;
     opt->fps = 40;
-    opt->supersample = 3;
+    opt->supersample = P3D_SUPERSAMPLE_DEFAULT;
     const double crop[4] = {0.03, 0.03, 0.05, 0.03};
     memcpy(opt->crop_border, crop, sizeof crop);
     opt->format = P3D_VIDEO_MP4;
@@ -141,7 +141,7 @@ int p3d_render_options_set(p3d_ctx *ctx, p3d_render_options *opt, const char *ke
         int on = !strcasecmp(value, "true") || !strcmp(value, "1");
         if (!on && strcasecmp(value, "false") && strcmp(value, "0"))
             return p3d_fail(ctx, P3D_E_USAGE, "%s: '%s' is not true or false", key, value);
-        opt->supersample = on ? 3 : 1;
+        opt->supersample = on ? P3D_SUPERSAMPLE_DEFAULT : 1;
         return P3D_OK;
     }
     if (!strcmp(key, "crop_border")) {
