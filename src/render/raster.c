@@ -12,7 +12,8 @@
  * time (raster_setup.c), and fills their pixels in 4x4 stamps
  * (raster_fill.c; AVX-512 where the target has it, else plain C with the
  * same pixels); at the 3x supersampled size most mesh triangles fit one
- * stamp, and most mesh cells (two faces in a row) too. */
+ * stamp, and a grid cell whose two faces come in a row is drawn as one
+ * stamp. */
 #include "render/raster.h"
 #include "render/raster_batch.h"
 

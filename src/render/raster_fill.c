@@ -9,7 +9,7 @@
  * which keeps shared edges exact and makes the two versions agree bit for
  * bit: the portable one uses GCC vector types and stores lane by lane, the
  * AVX-512 one masked stores. The AVX-512 one also draws two consecutive
- * triangles that fit one stamp together (a mesh cell) in one stamp when no
+ * triangles that fit one stamp together (a grid cell) in one stamp when no
  * pixel is in both, which gives the pixels of drawing them in turn. */
 #include "render/raster_batch.h"
 
@@ -234,8 +234,10 @@ FORCE_INLINE __mmask16 box_lanes(const setup_batch *t, int i, int sx, int sy)
  * when no lane lies inside both, each lane takes the weights and
  * coefficients of the triangle it lies in (the same floats as drawn
  * alone) and the stamp is shaded once, one z-buffer load, division and set
- * of stores for the two. Mesh cells are such pairs (mesh_build.c), about
- * 3x3 pixels at the supersampled size. When a lane is in both (a pixel
+ * of stores for the two. Grid cells (about 3x3 pixels at 3x
+ * supersampling) whose two triangles come in a row are such pairs; the
+ * pipeline's meshes keep the other order (mesh_build.c says why), the
+ * test grid has it. When a lane is in both (a pixel
  * centre exactly on the diagonal, a quad folded over) the second must see
  * the first's z, so they are drawn one after the other. */
 FORCE_INLINE void fill_pair(const setup_batch *t, int i, raster_canvas *cv, int sx, int sy, int last)
@@ -258,7 +260,7 @@ FORCE_INLINE void fill_pair(const setup_batch *t, int i, raster_canvas *cv, int 
 
 /* One loop over the batch with the stamps inlined (a call per triangle
  * cost about 1 ms per frame). Two triangles in a row whose boxes fit one
- * stamp together (a mesh cell) are drawn as a pair. */
+ * stamp together (a grid cell) are drawn as a pair. */
 void fill_batch(const setup_batch *t, raster_canvas *cv)
 {
     for (int i = 0; i < t->n; i++) {
