@@ -1,11 +1,15 @@
 /* Rasterizer code paths (src/render/raster*.c): the AVX-512 triangle set-up
  * and stamp filling must draw exactly the pixels of the portable plain-C
  * path, for any thread count, on a mesh like the pipeline's (an image grid
- * of small triangles, two depth layers, faces in image order) with the
- * awkward cases mixed in: faces behind the near plane, NaN vertices,
- * slivers, triangles larger than a stamp and a face count that is no
- * multiple of the batch or chunk sizes. Also checks that the grid leaves
- * no crack: every pixel inside the front layer's outline is drawn. */
+ * of small triangles, two depth layers, faces in image order, each cell's
+ * two triangles one after the other, which the AVX-512 path draws as one
+ * stamp) with the awkward cases mixed in: faces behind the near plane, NaN
+ * vertices, slivers, triangles larger than a stamp, pixel centres exactly
+ * on a cell's diagonal (the front grid), cells folded over, consecutive
+ * small triangles that are no cell (apart, overlapping nearer or farther)
+ * and a face count that is no multiple of the batch or chunk sizes. Also
+ * checks that the grid leaves no crack: every pixel inside the front
+ * layer's outline is drawn. */
 #include "render/raster.h"
 #include "testlib.h"
 
@@ -22,6 +26,29 @@ static float uniform(void)
     return (float)(rng >> 8) / (float)(1u << 24);
 }
 
+/* Small triangles in front of the grid, in order, as pixel (u, v) from the
+ * first camera and depth: consecutive ones fit a 4x4 stamp together. */
+static const float small[][3] = {
+    /* a cell folded over: the second triangle (its 4th corner inside the
+     * first) overlaps the first, nearer */
+    {100.2f, 100.1f, 1.5f}, {103.1f, 100.3f, 1.5f}, {100.4f, 103.2f, 1.5f},
+    {103.1f, 100.3f, 1.5f}, {101.0f, 101.0f, 1.3f}, {100.4f, 103.2f, 1.5f},
+    /* the same, the second farther */
+    {100.2f, 110.1f, 1.5f}, {103.1f, 110.3f, 1.5f}, {100.4f, 113.2f, 1.5f},
+    {103.1f, 110.3f, 1.5f}, {101.0f, 111.0f, 1.7f}, {100.4f, 113.2f, 1.5f},
+    /* apart, no shared vertex */
+    {110.2f, 100.2f, 1.5f}, {111.8f, 100.4f, 1.5f}, {110.5f, 101.9f, 1.5f},
+    {112.1f, 102.2f, 1.6f}, {113.6f, 102.1f, 1.6f}, {112.3f, 103.7f, 1.6f},
+    /* the same pixels, the second nearer, then the second at the same depth */
+    {120.1f, 100.2f, 1.5f}, {123.4f, 100.6f, 1.5f}, {121.0f, 103.3f, 1.5f},
+    {120.3f, 100.1f, 1.4f}, {123.2f, 100.9f, 1.4f}, {120.8f, 103.4f, 1.4f},
+    {120.3f, 100.1f, 1.4f}, {123.2f, 100.9f, 1.4f}, {120.8f, 103.4f, 1.4f},
+    /* a cell whose diagonal runs through pixel centres, at an angle */
+    {130.5f, 100.5f, 1.5f}, {133.5f, 101.5f, 1.5f}, {129.5f, 103.5f, 1.5f},
+    {132.5f, 104.5f, 1.5f}, {129.5f, 103.5f, 1.5f}, {133.5f, 101.5f, 1.5f},
+};
+#define NSMALL ((int)(sizeof small / sizeof small[0]))
+
 typedef struct {
     p3d_mesh mesh;
     long nfaces_cap;
@@ -34,7 +61,7 @@ static void build(grid_mesh *g)
 {
     p3d_mesh *m = &g->mesh;
     memset(m, 0, sizeof *m);
-    long nv = 2L * GRID * GRID + 3, nf = 2L * 2 * (GRID - 1) * (GRID - 1) + 7;
+    long nv = 2L * GRID * GRID + 3 + NSMALL, nf = 2L * 2 * (GRID - 1) * (GRID - 1) + 7 + NSMALL / 3;
     m->xyz = malloc(sizeof(float) * 3 * nv);
     m->rgba = malloc(4 * nv);
     m->faces = malloc(sizeof(int32_t) * 3 * nf);
@@ -77,6 +104,21 @@ static void build(grid_mesh *g)
         memset(m->rgba + 4 * (e + k), 200, 4);
     }
     m->nverts += 3;
+    long s = m->nverts; /* small triangles in front, three vertices each */
+    for (int k = 0; k < NSMALL; k++) {
+        /* pixel (u, v) from the first camera at depth z */
+        float u = small[k][0], v = small[k][1], z = small[k][2];
+        float p[3] = {(u - 96) * z / 96, (v - 96) * z / 96, z};
+        memcpy(m->xyz + 3 * (s + k), p, sizeof p);
+        for (int ch = 0; ch < 3; ch++)
+            m->rgba[4 * (s + k) + ch] = (uint8_t)(255 * uniform());
+        m->rgba[4 * (s + k) + 3] = 1;
+    }
+    m->nverts += NSMALL;
+    for (int k = 0; k < NSMALL / 3; k++) {
+        int32_t *f = m->faces + 3 * m->nfaces++;
+        f[0] = (int32_t)s + 3 * k, f[1] = (int32_t)s + 3 * k + 1, f[2] = (int32_t)s + 3 * k + 2;
+    }
     int32_t odd[7][3] = {
         {0, 1, (int32_t)e},                  /* behind the near plane */
         {5, 6, (int32_t)e + 1},              /* NaN */

@@ -12,6 +12,7 @@
  * time (raster_setup.c), and fills their pixels in 4x4 stamps
  * (raster_fill.c; AVX-512 where the target has it, else plain C with the
  * same pixels); at the 3x supersampled size most mesh triangles fit one
+ * stamp, and a grid cell whose two faces come in a row is drawn as one
  * stamp. */
 #include "render/raster.h"
 #include "render/raster_batch.h"
@@ -86,24 +87,17 @@ static void project_vertices(const p3d_mesh *m, const double center[3], double f
  * CHUNK_FACES consecutive faces touch (an empty chunk has ymin > ymax).
  * Mesh faces come in image order, so a chunk spans a few rows and a band
  * only looks at the chunks that reach it. */
-static void chunk_rows(const p3d_mesh *m, const projected *pv, int threads, float *ymin,
-                       float *ymax)
+static void chunk_rows(const p3d_mesh *m, const projected *pv, int threads, int portable,
+                       float *ymin, float *ymax)
 {
     long nchunks = (m->nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (long c = 0; c < nchunks; c++) {
-        float lo = INFINITY, hi = -INFINITY;
         long end = (c + 1) * CHUNK_FACES < m->nfaces ? (c + 1) * CHUNK_FACES : m->nfaces;
-        for (long f = c * CHUNK_FACES; f < end; f++) {
-            const int32_t *idx = m->faces + 3 * f;
-            const projected *v[3] = {pv + idx[0], pv + idx[1], pv + idx[2]};
-            if (v[0]->inv_z <= 0 || v[1]->inv_z <= 0 || v[2]->inv_z <= 0)
-                continue;
-            float a = min3(v[0]->y, v[1]->y, v[2]->y), b = max3(v[0]->y, v[1]->y, v[2]->y);
-            lo = a < lo ? a : lo;
-            hi = b > hi ? b : hi;
-        }
-        ymin[c] = lo, ymax[c] = hi;
+        if (portable)
+            face_rows_portable(m->faces + 3 * c * CHUNK_FACES, end - c * CHUNK_FACES, pv, ymin + c, ymax + c);
+        else
+            face_rows(m->faces + 3 * c * CHUNK_FACES, end - c * CHUNK_FACES, pv, ymin + c, ymax + c);
     }
 }
 
@@ -114,10 +108,14 @@ static void draw_band(const p3d_mesh *m, const projected *pv, const float *ymin,
                       const float *ymax, int portable, raster_canvas *cv, int x0, int y0, int x1,
                       int y1)
 {
+    /* the first row pixel by pixel, the others copied from it: GCC at -O2
+     * leaves the pixel loop scalar, and memcpy is several times faster */
+    uint32_t *first = cv->rgbx + (size_t)y0 * cv->size;
+    for (int x = x0; x < x1; x++)
+        first[x] = BACKGROUND * 0x010101u;
     for (int y = y0; y < y1; y++) {
-        uint32_t *rgbx = cv->rgbx + (size_t)y * cv->size;
-        for (int x = x0; x < x1; x++)
-            rgbx[x] = BACKGROUND * 0x010101u;
+        if (y > y0)
+            memcpy(cv->rgbx + (size_t)y * cv->size + x0, first + x0, sizeof(uint32_t) * (x1 - x0));
         /* the padding columns too: 4-wide stamp loads read them */
         memset(cv->inv_depth + (size_t)y * cv->zstride + x0, 0, sizeof(float) * (x1 - x0 + PADDING));
     }
@@ -131,15 +129,12 @@ static void draw_band(const p3d_mesh *m, const projected *pv, const float *ymin,
         long end = (c + 1) * CHUNK_FACES < m->nfaces ? (c + 1) * CHUNK_FACES : m->nfaces;
         for (long f = c * CHUNK_FACES; f < end; f += SETUP_BATCH) {
             int n = end - f < SETUP_BATCH ? (int)(end - f) : SETUP_BATCH;
-            if (portable)
+            if (portable) {
                 setup_faces_portable(m->faces + 3 * f, n, pv, &band, &batch);
-            else
+                fill_batch_portable(&batch, cv);
+            } else {
                 setup_faces(m->faces + 3 * f, n, pv, &band, &batch);
-            for (int i = 0; i < batch.n; i++) {
-                if (portable)
-                    fill_triangle_portable(&batch, i, cv);
-                else
-                    fill_triangle(&batch, i, cv);
+                fill_batch(&batch, cv);
             }
         }
     }
@@ -174,8 +169,8 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
     float *ymin = canvas->chunk_rows, *ymax = ymin + nchunks;
     int threads = ctx->threads > 0 ? ctx->threads : 1;
     project_vertices(mesh, center, fov, canvas->size, threads, pv);
-    chunk_rows(mesh, pv, threads, ymin, ymax);
     int portable = canvas->portable;
+    chunk_rows(mesh, pv, threads, portable, ymin, ymax);
     int rows = view->y1 - view->y0, bands = (rows + BAND_ROWS - 1) / BAND_ROWS;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (int b = 0; b < bands; b++) {

@@ -51,9 +51,15 @@ void setup_faces_portable(const int32_t *faces, int n, const projected *pv,
 void setup_faces(const int32_t *faces, int n, const projected *pv, const raster_rect *band,
                  setup_batch *out);
 
-/* Draws triangle i of the batch into the canvas (AVX-512 where the build
- * has it, else the portable version; both give the same pixels). */
-void fill_triangle(const setup_batch *t, int i, raster_canvas *cv);
-void fill_triangle_portable(const setup_batch *t, int i, raster_canvas *cv);
+/* Screen rows [*lo, *hi] that faces [0, n) reach, over those with no vertex
+ * behind the near plane and leaving NaN rows out (lo > hi when none):
+ * raster.c's bounds of a chunk of faces. */
+void face_rows_portable(const int32_t *faces, long n, const projected *pv, float *lo, float *hi);
+void face_rows(const int32_t *faces, long n, const projected *pv, float *lo, float *hi);
+
+/* Draws the batch's triangles into the canvas in order (AVX-512 where the
+ * build has it, else the portable version; both give the same pixels). */
+void fill_batch(const setup_batch *t, raster_canvas *cv);
+void fill_batch_portable(const setup_batch *t, raster_canvas *cv);
 
 #endif

@@ -63,6 +63,21 @@ void setup_faces_portable(const int32_t *faces, int n, const projected *pv,
     }
 }
 
+void face_rows_portable(const int32_t *faces, long n, const projected *pv, float *lo, float *hi)
+{
+    float l = INFINITY, h = -INFINITY;
+    for (long f = 0; f < n; f++) {
+        const int32_t *idx = faces + 3 * f;
+        const projected *v[3] = {pv + idx[0], pv + idx[1], pv + idx[2]};
+        if (v[0]->inv_z <= 0 || v[1]->inv_z <= 0 || v[2]->inv_z <= 0)
+            continue;
+        float a = min3(v[0]->y, v[1]->y, v[2]->y), b = max3(v[0]->y, v[1]->y, v[2]->y);
+        l = a < l ? a : l; /* a NaN row is left out */
+        h = b > h ? b : h;
+    }
+    *lo = l, *hi = h;
+}
+
 #if defined(__AVX512F__)
 /* immediates even at -O0 */
 #define ROUND_UP (_MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC)
@@ -203,10 +218,41 @@ void setup_faces(const int32_t *faces, int n, const projected *pv, const raster_
         }
     }
 }
+/* As the portable version, 16 faces at a time in lanes, then the rest;
+ * the same bounds (at most the sign of a zero differs, which no band
+ * test sees). */
+void face_rows(const int32_t *faces, long n, const projected *pv, float *lo, float *hi)
+{
+    const __m512 zero = _mm512_setzero_ps();
+    __m512 l = _mm512_set1_ps(INFINITY), h = _mm512_set1_ps(-INFINITY);
+    long f = 0;
+    for (; f + SETUP_BATCH <= n; f += SETUP_BATCH) {
+        __m512 X, Y[3], IZ;
+        __m512i RGB;
+        __mmask16 keep = 0xffff;
+        for (int k = 0; k < 3; k++) {
+            load_vertices(faces + 3 * f, k, pv, &X, &Y[k], &IZ, &RGB);
+            keep &= _mm512_cmp_ps_mask(IZ, zero, _CMP_GT_OQ);
+        }
+        __m512 a = min3v(Y[0], Y[1], Y[2]), b = max3v(Y[0], Y[1], Y[2]);
+        l = _mm512_mask_blend_ps(keep & _mm512_cmp_ps_mask(a, l, _CMP_LT_OQ), l, a);
+        h = _mm512_mask_blend_ps(keep & _mm512_cmp_ps_mask(b, h, _CMP_GT_OQ), h, b);
+    }
+    float tl, th;
+    face_rows_portable(faces + 3 * f, n - f, pv, &tl, &th);
+    float vl = _mm512_reduce_min_ps(l), vh = _mm512_reduce_max_ps(h);
+    *lo = tl < vl ? tl : vl;
+    *hi = th > vh ? th : vh;
+}
 #else
 void setup_faces(const int32_t *faces, int n, const projected *pv, const raster_rect *band,
                  setup_batch *out)
 {
     setup_faces_portable(faces, n, pv, band, out);
+}
+
+void face_rows(const int32_t *faces, long n, const projected *pv, float *lo, float *hi)
+{
+    face_rows_portable(faces, n, pv, lo, hi);
 }
 #endif
