@@ -16,43 +16,26 @@ static float job_depth(const p3d_inpaint_job *job, long i)
 }
 
 /* Mask pixels on the barrier (state WALL) take the colour of their nearest
- * (smallest depth) solved or known 8-neighbour, repeated until none changes,
- * as depth_fill.c gives them the near side's depth: the colour then belongs
- * to the surface whose depth the pixel has. Left over (no such neighbour
- * anywhere): gray. */
-static void fill_barrier_colours(const p3d_inpaint_job *job, uint8_t *state, float *rgb)
+ * (smallest depth) solved or known 8-neighbour, as depth_fill.c gives them
+ * the near side's depth: the colour then belongs to the surface whose depth
+ * the pixel has. Left over (no such neighbour anywhere): gray. */
+static int fill_barrier_colours(const p3d_inpaint_job *job, uint8_t *state, float *rgb)
 {
-    const int w = job->width, h = job->height;
-    long n = (long)w * h;
-    int changed = 1;
-    while (changed) {
-        changed = 0;
-        for (long i = 0; i < n; i++) {
-            if (!job->mask[i] || state[i] != MEMBRANE_WALL)
-                continue;
-            int x = (int)(i % w), y = (int)(i / w);
-            long best = -1;
-            for (int dy = -1; dy <= 1; dy++)
-                for (int dx = -1; dx <= 1; dx++) {
-                    int nx = x + dx, ny = y + dy;
-                    long j = (long)ny * w + nx;
-                    if (nx >= 0 && ny >= 0 && nx < w && ny < h && state[j] != MEMBRANE_WALL &&
-                        (best < 0 || job_depth(job, j) < job_depth(job, best)))
-                        best = j;
-                }
-            if (best >= 0) {
-                memcpy(&rgb[3 * i], &rgb[3 * best], sizeof(float) * 3);
-                state[i] = MEMBRANE_UNKNOWN; /* now filled: a neighbour for the rest */
-                changed = 1;
-            }
-        }
-    }
+    long n = (long)job->width * job->height;
+    float *depth = malloc(sizeof(float) * n);
+    if (!depth)
+        return 0;
+    for (long i = 0; i < n; i++)
+        depth[i] = job_depth(job, i);
+    membrane_fill_walls(job->mask, job->width, job->height, state, depth, 3, rgb);
+    free(depth);
     for (long i = 0; i < n; i++)
         if (job->mask[i] && state[i] == MEMBRANE_WALL) {
             state[i] = MEMBRANE_UNKNOWN;
             for (int c = 0; c < 3; c++)
                 rgb[3 * i + c] = INPAINT_FALLBACK_GRAY;
         }
+    return 1;
 }
 
 int inpaint_diffuse_color(p3d_ctx *ctx, p3d_inpaint_job *job, const uint8_t *barrier)
@@ -77,8 +60,9 @@ int inpaint_diffuse_color(p3d_ctx *ctx, p3d_inpaint_job *job, const uint8_t *bar
     }
     const float gray[3] = {INPAINT_FALLBACK_GRAY, INPAINT_FALLBACK_GRAY, INPAINT_FALLBACK_GRAY};
     int rc = membrane_fill(ctx, job->width, job->height, 3, state, rgb, gray);
-    if (!rc && barrier)
-        fill_barrier_colours(job, state, rgb);
+    if (!rc && barrier && !fill_barrier_colours(job, state, rgb))
+        rc = p3d_fail(ctx, P3D_E_NOMEM, "diffusion: out of memory for %dx%d pixels", job->width,
+                      job->height);
     if (!rc)
         for (long i = 0; i < n; i++)
             for (int c = 0; c < 3; c++) {

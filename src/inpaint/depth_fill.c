@@ -19,34 +19,8 @@
 static void fill_barrier_pixels(const p3d_inpaint_job *job, uint8_t *state, float *logd,
                                 float fallback)
 {
-    const int w = job->width, h = job->height;
-    long n = (long)w * h;
-    int changed = 1;
-    while (changed) {
-        changed = 0;
-        for (long i = 0; i < n; i++) {
-            if (!job->mask[i] || state[i] != MEMBRANE_WALL)
-                continue;
-            int x = (int)(i % w), y = (int)(i / w), found = 0;
-            float best = 0;
-            for (int dy = -1; dy <= 1; dy++)
-                for (int dx = -1; dx <= 1; dx++) {
-                    int nx = x + dx, ny = y + dy;
-                    if (nx < 0 || ny < 0 || nx >= w || ny >= h)
-                        continue;
-                    long j = (long)ny * w + nx;
-                    if (state[j] != MEMBRANE_WALL && (!found || logd[j] < best)) {
-                        best = logd[j];
-                        found = 1;
-                    }
-                }
-            if (found) {
-                logd[i] = best;
-                state[i] = MEMBRANE_UNKNOWN; /* now filled: a neighbour for the rest */
-                changed = 1;
-            }
-        }
-    }
+    membrane_fill_walls(job->mask, job->width, job->height, state, logd, 1, logd);
+    long n = (long)job->width * job->height;
     for (long i = 0; i < n; i++)
         if (job->mask[i] && state[i] == MEMBRANE_WALL)
             logd[i] = fallback;

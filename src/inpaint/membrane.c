@@ -391,3 +391,33 @@ done:
     free(orphan);
     return rc;
 }
+
+void membrane_fill_walls(const uint8_t *mask, int w, int h, uint8_t *state, const float *key,
+                         int channels, float *values)
+{
+    long n = (long)w * h;
+    int changed = 1;
+    while (changed) {
+        changed = 0;
+        for (long i = 0; i < n; i++) {
+            if (!mask[i] || state[i] != MEMBRANE_WALL)
+                continue;
+            int x = (int)(i % w), y = (int)(i / w);
+            long best = -1;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int nx = x + dx, ny = y + dy;
+                    long j = (long)ny * w + nx;
+                    if (nx >= 0 && ny >= 0 && nx < w && ny < h && state[j] != MEMBRANE_WALL &&
+                        (best < 0 || key[j] < key[best]))
+                        best = j;
+                }
+            if (best >= 0) {
+                memcpy(&values[(size_t)channels * i], &values[(size_t)channels * best],
+                       sizeof(float) * channels);
+                state[i] = MEMBRANE_UNKNOWN;
+                changed = 1;
+            }
+        }
+    }
+}

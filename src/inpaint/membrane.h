@@ -20,4 +20,12 @@ enum { MEMBRANE_WALL = 0, MEMBRANE_KNOWN = 1, MEMBRANE_UNKNOWN = 2 };
 int membrane_fill(p3d_ctx *ctx, int w, int h, int channels, const uint8_t *state, float *values,
                   const float *fallback);
 
+/* The pixels on walls after a fill (the rows of continued depth edges, ALGORITHM.md 6.3): every
+ * mask pixel in state WALL takes the `channels` values of its non-WALL
+ * 8-neighbour with the smallest key (the near side's), repeated until none
+ * changes; a filled pixel becomes UNKNOWN and so a neighbour for the rest.
+ * Pixels with no such neighbour anywhere stay WALL for the caller. */
+void membrane_fill_walls(const uint8_t *mask, int w, int h, uint8_t *state, const float *key,
+                         int channels, float *values);
+
 #endif
