@@ -98,6 +98,9 @@ expect_err "traj_types: 'zigzag' is not"
 printf '0 0 0\n0.01 0 0 50\n' >"$T/path.txt"
 expect_exit 0 "$P3D_BIN" render "$T/tiny.ply" -o "$T/res" --path "$T/path.txt" --quiet
 [ -s "$T/res/tiny_path.mp4" ] && ok || bad "path video missing"
+# A nested output folder is created with its parents (mkdir -p).
+expect_exit 0 "$P3D_BIN" render "$T/tiny.ply" -o "$T/deep/er/out" --path "$T/path.txt" --quiet
+[ -s "$T/deep/er/out/tiny_path.mp4" ] && ok || bad "nested output folder not created"
 
 # Bad input: one line naming the file, exit 1, nothing written.
 expect_exit 1 "$P3D_BIN" render "$T/quad.ply" -o "$T/bad"

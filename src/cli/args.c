@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const cli_opt common_opts[] = {
     {"help", NULL, "show this help and exit", 0},
@@ -262,4 +263,23 @@ int cli_parse_numbers(const char *s, double *out, int n)
         q = end + 1;
     }
     return 1;
+}
+
+/* mkdir -p */
+int cli_make_dir(p3d_ctx *ctx, const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *p = path + 1;; p++) {
+        int end = *p == 0;
+        if (*p == '/' || end) {
+            *p = 0;
+            if (mkdir(path, 0777) && errno != EEXIST)
+                return p3d_fail(ctx, P3D_E_IO, "%s: cannot create directory: %s", path, strerror(errno));
+            if (end)
+                break;
+            *p = '/';
+        }
+    }
+    return P3D_OK;
 }

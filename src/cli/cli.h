@@ -56,6 +56,8 @@ void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(prin
 void cli_ctx(const cli_args *a, p3d_ctx *ctx);
 /* Maps a library status to an exit code (1 bad input, 2 usage, 1 otherwise) and prints the message. */
 int cli_fail(const char *cmd, p3d_ctx *ctx);
+/* Creates dir and its missing parents (mkdir -p); an error names the folder. */
+int cli_make_dir(p3d_ctx *ctx, const char *dir);
 /* Progress to stderr: a bar on a terminal, plain lines otherwise. */
 void cli_progress(void *user, const char *stage, long done, long total);
 

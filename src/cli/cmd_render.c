@@ -2,11 +2,9 @@
  * photo mesh (PLY), with the reference's trajectories or a user path. */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const cli_opt render_opts[] = {
     {"out", "DIR", "output folder (created if missing; default: the mesh's folder)", 0, 'o'},
@@ -86,11 +84,10 @@ int cmd_render(int argc, char **argv)
         return cli_fail("render", &ctx);
     }
     opt.path = path;
-    if (mkdir(out, 0777) != 0 && errno != EEXIST) {
-        cli_error("render", "%s: cannot create the output folder: %s", out, strerror(errno));
+    if (cli_make_dir(&ctx, out)) {
         p3d_mesh_free(&mesh);
         free(path);
-        return 1;
+        return cli_fail("render", &ctx);
     }
     p3d_render_stats stats;
     opt.stats = &stats;

@@ -11,11 +11,9 @@
 #include "photo3d/models.h"
 #include "photo3d/pipeline.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 static const cli_opt run_opts[] = {
@@ -109,25 +107,6 @@ static double seconds(void)
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
-/* mkdir -p */
-static int make_dir(p3d_ctx *ctx, const char *dir)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s", dir);
-    for (char *p = path + 1;; p++) {
-        int end = *p == 0;
-        if (*p == '/' || end) {
-            *p = 0;
-            if (mkdir(path, 0777) && errno != EEXIST)
-                return p3d_fail(ctx, P3D_E_IO, "%s: cannot create directory: %s", path, strerror(errno));
-            if (end)
-                break;
-            *p = '/';
-        }
-    }
-    return P3D_OK;
-}
-
 static int write_json(p3d_ctx *ctx, const char *path, const p3d_pipeline_debug *d)
 {
     p3d_atomic af;
@@ -154,7 +133,7 @@ static int write_json(p3d_ctx *ctx, const char *path, const p3d_pipeline_debug *
 static int write_debug(p3d_ctx *ctx, const char *dir, const p3d_pipeline_debug *d)
 {
     char path[4096];
-    int rc = make_dir(ctx, dir);
+    int rc = cli_make_dir(ctx, dir);
 #define OUT(name) (snprintf(path, sizeof path, "%s/%s", dir, name), path)
     if (!rc)
         rc = p3d_map_save_npy(ctx, OUT("depth_filtered.npy"), &d->depth_filtered);
@@ -194,7 +173,7 @@ static int estimate_depth(p3d_ctx *ctx, const cli_args *a, const p3d_image *phot
     file_stem(a->pos[0], stem, sizeof stem);
     snprintf(path, sizeof path, "%s/%s_disparity.npy", cli_get(a, "output"), stem);
     if (!rc)
-        rc = make_dir(ctx, cli_get(a, "output"));
+        rc = cli_make_dir(ctx, cli_get(a, "output"));
     if (!rc)
         rc = p3d_map_save_npy(ctx, path, map);
     return rc;
@@ -279,7 +258,7 @@ int cmd_run(int argc, char **argv)
     if (!rc && debug_dir)
         rc = write_debug(&ctx, debug_dir, &dbg);
     if (!rc)
-        rc = make_dir(&ctx, cli_get(&a, "output"));
+        rc = cli_make_dir(&ctx, cli_get(&a, "output"));
     t0 = seconds();
     if (!rc)
         rc = p3d_mesh_save_ply(&ctx, path, &mesh, cli_has(&a, "ply-ascii"));
