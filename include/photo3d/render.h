@@ -20,9 +20,6 @@ typedef enum {
     P3D_TRAJ_STRAIGHT_LINE         /* linear from 0 to shift */
 } p3d_traj_type;
 
-/* One camera pose: the translation t of the pose [I | t]; the camera centre
- * is at -t in mesh coordinates. fov (radians) <= 0 means "the mesh's fov"
- * (or the dolly-zoom fov when the video asks for it). */
 /* The reference's anti-flickering renders 3x3 samples per pixel, blurs
  * them and averages (supersample 3, its exact pipeline). 2x2 samples with
  * the matched filter of frame_reduce.c give the same effect: frames within
@@ -30,6 +27,9 @@ typedef enum {
  * videos (33.0 dB zoom-in), for 25 % less CPU. */
 #define P3D_SUPERSAMPLE_DEFAULT 2
 
+/* One camera pose: the translation t of the pose [I | t]; the camera centre
+ * is at -t in mesh coordinates. fov (radians) <= 0 means "the mesh's fov"
+ * (or the dolly-zoom fov when the video asks for it). */
 typedef struct p3d_pose {
     double t[3];
     double fov;

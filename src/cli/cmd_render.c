@@ -21,7 +21,9 @@ static const cli_opt render_opts[] = {
 static const cli_spec render_spec = {
     "render", "MESH.ply",
     "Renders parallax videos of a 3D photo mesh written by 'photo3d run' (or the reference "
-    "implementation's PLY) as the reference does: supersampled (2x2 with a filter matched to the reference's 3x3 blur and average; --supersample 3 for its exact pipeline), cropped, H.264 at 40 fps.",
+    "implementation's PLY) as the reference does: supersampled (2x2 with a filter matched to the "
+    "reference's 3x3 blur and average; --supersample 3 for its exact pipeline), cropped, H.264 at "
+    "40 fps.",
     render_opts, 1, 1,
 };
 

@@ -4,8 +4,8 @@
  * takes CPU from the encoder. The neural stages of `run` gain too: their
  * many short loops (and oneDNN's) leave a spinning worker taking the CPU
  * from the thread with the work (moon, random weights, mesh only: 27.0
- * against 29.5 s; with the 4 videos: see bench/moon_neural.sh). libgomp reads OMP_WAIT_POLICY once, when it is loaded, and the C
- * library resets the environment after the executable's earliest hook (the
+ * against 29.5 s; with the 4 videos: see bench/moon_neural.sh). libgomp
+ * reads OMP_WAIT_POLICY once, when it is loaded, and the C library resets the environment after the executable's earliest hook (the
  * preinit array), so the only way to set it from inside is to start again
  * with it: the preinit hook re-executes the program once with
  * OMP_WAIT_POLICY=passive added. A value the user set is kept, and if the

@@ -187,14 +187,9 @@ static int resize_cubic_region(const p3d_image *src, int x0, int y0, int w, int 
                 row_to_rgbx(s, w, line);
                 resize_row_groups(line, groups, ngroups, r);
                 x = 4 * ngroups;
-                if (x < ow) { /* the plain layout for the last pixels */
-                    for (int i = 0; i < 3 * w; i++)
-                        line[i] = s[i];
-                    line[3 * w] = 0;
-                }
-            } else
+            }
 #endif
-            {
+            if (x < ow) { /* the plain layout for the plain loop's pixels */
                 for (int i = 0; i < 3 * w; i++)
                     line[i] = s[i];
                 line[3 * w] = 0;
