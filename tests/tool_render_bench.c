@@ -5,7 +5,8 @@
  * the process CPU time per stage (robust on a busy machine), frames per
  * wall and per CPU second, and an FNV-1a hash of the finished frames, so two
  * builds can be checked to draw the very same pixels.
- * Usage: tool_render_bench MESH.ply [FRAMES_PER_VIDEO=24] [THREADS=1] */
+ * Usage: tool_render_bench MESH.ply [FRAMES_PER_VIDEO=24] [THREADS=1] [SUPERSAMPLE]
+ *        [LOD_ERROR_PX] (0: the mesh as it is) */
 #include "photo3d/io.h"
 #include "photo3d/render.h"
 #include "render/frame.h"
@@ -33,7 +34,7 @@ static uint64_t fnv1a(uint64_t h, const uint8_t *p, size_t n)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: tool_render_bench MESH.ply [FRAMES_PER_VIDEO] [THREADS] [SUPERSAMPLE]\n");
+        fprintf(stderr, "usage: tool_render_bench MESH.ply [FRAMES_PER_VIDEO] [THREADS] [SUPERSAMPLE] [LOD_PX]\n");
         return 2;
     }
     int per_video = argc > 2 ? atoi(argv[2]) : 24, threads = argc > 3 ? atoi(argv[3]) : 1;
@@ -60,11 +61,37 @@ int main(int argc, char **argv)
         return 1;
     raster_rect used = frame_source_rect(&layout);
     raster_rect view = frame_canvas_view(&used, f, side * f);
+    /* the simplification tolerance for the largest shift of the four paths */
+    double lod_px = argc > 5 ? atof(argv[5]) : P3D_LOD_ERROR_DEFAULT, shift = 0, min_fov = fov0;
+    for (int v = 0; v < opt.nvideos; v++) {
+        p3d_trajectory(opt.videos[v].type, opt.videos[v].shift, n, poses);
+        for (int k = 0; k < n; k++) {
+            double s2 = poses[k].t[0] * poses[k].t[0] + poses[k].t[1] * poses[k].t[1] +
+                        poses[k].t[2] * poses[k].t[2];
+            shift = sqrt(s2) > shift ? sqrt(s2) : shift;
+            if (strstr(opt.videos[v].name, "dolly")) {
+                double fv = 2 * atan2(plane, fabs(depth + poses[k].t[2]));
+                min_fov = fv < min_fov ? fv : min_fov;
+            }
+        }
+    }
+    raster_lod lod;
+    double tl0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
+    if (raster_lod_build(&ctx, &mesh, frame_lod_tolerance(lod_px, side, min_fov, shift), &lod)) {
+        fprintf(stderr, "%s\n", p3d_errmsg(&ctx));
+        return 1;
+    }
+    printf("simplified (%.2f px): %ld of %ld faces kept, %ld blocks as %ld textured and %ld plain "
+           "faces, %.0f ms\n", lod_px, lod.nfaces, mesh.nfaces, lod.nblocks, lod.ntfaces, lod.npfaces,
+           1e3 * (seconds(CLOCK_PROCESS_CPUTIME_ID) - tl0));
     raster_canvas canvas;
     p3d_image square = {0}, out = {0};
     if (raster_canvas_alloc(&ctx, &canvas, side * f))
         return 1;
-    double t_raster = 0, t_reduce = 0, t_finish = 0, wall = 0;
+    double t_raster = 0, t_reduce = 0, t_finish = 0, wall = 0, psnr_sum = 0, psnr_min = 99;
+    /* P3D_COMPARE=1: PSNR of each simplified frame against the exact one */
+    int compare = getenv("P3D_COMPARE") && atoi(getenv("P3D_COMPARE"));
+    p3d_image exact = {0};
     uint64_t hash = 1469598103934665603ull;
     int frames = 0;
     for (int v = 0; v < opt.nvideos; v++) {
@@ -74,7 +101,7 @@ int main(int argc, char **argv)
             double c[3] = {-poses[k].t[0], -poses[k].t[1], -poses[k].t[2]};
             double fov = dolly ? 2 * atan2(plane, fabs(depth + poses[k].t[2])) : fov0;
             double w0 = seconds(CLOCK_MONOTONIC), t0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
-            int rc = raster_draw(&ctx, &mesh, c, fov, &view, &canvas);
+            int rc = raster_draw_lod(&ctx, &mesh, &lod, c, fov, &view, &canvas);
             double t1 = seconds(CLOCK_PROCESS_CPUTIME_ID);
             if (!rc)
                 rc = frame_reduce(&ctx, &canvas, f, &used, &square);
@@ -88,6 +115,21 @@ int main(int argc, char **argv)
                 return 1;
             }
             t_raster += t1 - t0, t_reduce += t2 - t1, t_finish += t3 - t2;
+            if (compare) { /* the same frame from the mesh as it is */
+                if (raster_draw(&ctx, &mesh, c, fov, &view, &canvas) ||
+                    frame_reduce(&ctx, &canvas, f, &used, &square) ||
+                    frame_finish(&ctx, &square, &layout, &exact)) {
+                    fprintf(stderr, "%s\n", p3d_errmsg(&ctx));
+                    return 1;
+                }
+                double se = 0;
+                size_t nb = (size_t)out.width * out.height * 3;
+                for (size_t b = 0; b < nb; b++)
+                    se += (double)(out.data[b] - exact.data[b]) * (out.data[b] - exact.data[b]);
+                double psnr = se > 0 ? 10 * log10(255.0 * 255.0 * nb / se) : 99;
+                psnr_sum += psnr;
+                psnr_min = psnr < psnr_min ? psnr : psnr_min;
+            }
             hash = fnv1a(hash, out.data, (size_t)out.width * out.height * 3);
         }
     }
@@ -98,8 +140,13 @@ int main(int argc, char **argv)
            1e3 * (t_raster + t_reduce + t_finish) / frames);
     printf("render alone: %.1f frames per wall second, %.1f per CPU second\n", frames / wall,
            frames / (t_raster + t_reduce + t_finish));
+    if (compare)
+        printf("simplified against exact frames: mean PSNR %.2f dB, worst %.2f dB\n",
+               psnr_sum / frames, psnr_min);
+    p3d_image_free(&exact);
     printf("frames hash %016llx\n", (unsigned long long)hash);
     raster_canvas_free(&canvas);
+    raster_lod_free(&lod);
     p3d_image_free(&square);
     p3d_image_free(&out);
     p3d_mesh_free(&mesh);

@@ -64,6 +64,10 @@ typedef struct p3d_render_stats {
     double total_seconds;
 } p3d_render_stats;
 
+/* How far (output pixels) the renderer's simplification of flat mesh
+ * regions may move any point, at most (0: the mesh as it is). */
+#define P3D_LOD_ERROR_DEFAULT 0.1
+
 typedef struct p3d_render_options {
     int nvideos;
     p3d_video_spec videos[P3D_MAX_VIDEOS]; /* default: dolly-zoom-in, zoom-in, circle, swing */
@@ -73,6 +77,8 @@ typedef struct p3d_render_options {
     double crop_border[4];                /* fractions [top, left, bottom, right] */
     p3d_video_format format;              /* mp4 */
     int crf;                              /* quality for H.264 / VP9, 18 */
+    double simplify;                      /* largest on-screen error (output pixels) of the
+                                           * simplified mesh, P3D_LOD_ERROR_DEFAULT; 0 = exact */
     const p3d_pose *path;                 /* a custom path replaces the videos when set */
     int path_len;
     const char *path_name;                /* its file suffix ("path" when NULL) */

@@ -21,8 +21,12 @@ int cli_render_options(const cli_args *a, p3d_render_options *opt, double *cente
     long frames = opt->num_frames, fps = opt->fps, crf = opt->crf, ss = opt->supersample;
     if (!cli_get_int(a, "frames", 1, 100000, &frames) || !cli_get_int(a, "fps", 1, 1000, &fps) ||
         !cli_get_int(a, "crf", 0, 63, &crf) || !cli_get_int(a, "supersample", 1, 7, &ss) ||
-        !cli_get_double(a, "center-depth", center_depth))
+        !cli_get_double(a, "center-depth", center_depth) || !cli_get_double(a, "simplify", &opt->simplify))
         return 0;
+    if (!(opt->simplify >= 0 && opt->simplify <= 10)) {
+        cli_error(a->spec->command, "--simplify: %g is not a distance in pixels from 0 to 10", opt->simplify);
+        return 0;
+    }
     opt->num_frames = (int)frames;
     opt->fps = (int)fps;
     opt->crf = (int)crf;

@@ -4,6 +4,7 @@
 #include "photo3d/render.h"
 #include "render/frame.h"
 
+#include <math.h>
 #include <string.h>
 
 raster_rect frame_canvas_view(const raster_rect *used, int supersample, int size)
@@ -17,8 +18,21 @@ raster_rect frame_canvas_view(const raster_rect *used, int supersample, int size
     return view;
 }
 
-int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,
-                 int supersample, const double crop_border[4], frame_work *work, p3d_image *out)
+double frame_lod_tolerance(double err_px, int side, double min_fov, double max_shift)
+{
+    if (!(err_px > 0) || !(min_fov > 0))
+        return 0;
+    /* A point on the source pixel ray x0 at inverse depth w seen from c
+     * moves by dx = f (c_x - c_z x0 / f0) Z^2 / (Z - c_z)^2 dw when w changes
+     * by dw; with |x0 / f0| < 0.6 (the border band included) and small
+     * c_z / Z, |dx| < 2 f |c| |dw|. */
+    double focal = side / (2.0 * tan(min_fov / 2.0));
+    return err_px / (2.0 * focal * (max_shift > 1e-9 ? max_shift : 1e-9));
+}
+
+int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, const double center[3],
+                 double fov, int supersample, const double crop_border[4], frame_work *work,
+                 p3d_image *out)
 {
     if (mesh->width <= 0 || mesh->height <= 0)
         return p3d_fail(ctx, P3D_E_INPUT, "mesh has no image size (PLY comments H and W)");
@@ -39,7 +53,7 @@ int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], dou
     if (rc)
         return rc;
     raster_rect used = frame_source_rect(&layout), view = frame_canvas_view(&used, supersample, size);
-    rc = raster_draw(ctx, mesh, center, fov, &view, &work->canvas);
+    rc = raster_draw_lod(ctx, mesh, lod, center, fov, &view, &work->canvas);
     if (!rc)
         rc = frame_reduce(ctx, &work->canvas, supersample, &used, &work->square);
     if (!rc)
@@ -59,7 +73,7 @@ int p3d_render_frame(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3],
     frame_work work;
     memset(&work, 0, sizeof work);
     memset(out, 0, sizeof *out);
-    int rc = frame_render(ctx, mesh, center, fov, supersample, crop_border, &work, out);
+    int rc = frame_render(ctx, mesh, NULL, center, fov, supersample, crop_border, &work, out);
     frame_work_free(&work);
     if (rc)
         p3d_image_free(out);

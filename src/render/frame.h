@@ -42,13 +42,21 @@ int frame_finish(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, p
 int frame_finish_path(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, int portable,
                       p3d_image *out);
 
+/* The inverse-depth tolerance for raster_lod_build under which no point
+ * of the simplified mesh moves by more than err_px output pixels, for
+ * camera centres within max_shift of the mesh's own and fields of view of
+ * at least min_fov (0 when err_px <= 0: no simplification). */
+double frame_lod_tolerance(double err_px, int side, double min_fov, double max_shift);
+
 /* Everything for one frame, reusing canvas and square between calls. */
 typedef struct frame_work {
     raster_canvas canvas;
     p3d_image square;
 } frame_work;
-int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,
-                 int supersample, const double crop_border[4], frame_work *work, p3d_image *out);
+/* lod: the mesh simplified for these frames (NULL: the mesh as it is). */
+int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, const double center[3],
+                 double fov, int supersample, const double crop_border[4], frame_work *work,
+                 p3d_image *out);
 void frame_work_free(frame_work *work);
 
 #endif

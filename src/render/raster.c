@@ -62,13 +62,16 @@ void raster_project(const double center[3], double fov, int size, const double p
     *v = half + focal * (p[1] - center[1]) / pz;
 }
 
-static void project_vertices(const p3d_mesh *m, const double center[3], double fov, int size,
-                             int threads, projected *out)
+/* The vertices xyz (n of them) on screen, with their colours rgba or,
+ * for fan vertices, their texel columns (the u of 2 floats uv). */
+static void project_vertices(const float *xyz, const uint8_t *rgba, const float *uv, long n,
+                             const double center[3], double fov, int size, int threads,
+                             projected *out)
 {
     double half = size / 2.0, focal = half / tan(fov / 2.0);
 #pragma omp parallel for schedule(static) num_threads(threads)
-    for (long i = 0; i < m->nverts; i++) {
-        const float *p = m->xyz + 3 * i;
+    for (long i = 0; i < n; i++) {
+        const float *p = xyz + 3 * i;
         double pz = p[2] - center[2];
         if (pz < RASTER_NEAR) {
             out[i].x = out[i].y = 0;
@@ -79,7 +82,10 @@ static void project_vertices(const p3d_mesh *m, const double center[3], double f
         out[i].x = (float)(half + focal * (p[0] - center[0]) * iz);
         out[i].y = (float)(half + focal * (p[1] - center[1]) * iz);
         out[i].inv_z = (float)iz;
-        memcpy(out[i].rgba, m->rgba + 4 * i, 4);
+        if (uv)
+            out[i].u = uv[2 * i];
+        else
+            memcpy(out[i].rgba, rgba + 4 * i, 4);
     }
 }
 
@@ -87,26 +93,60 @@ static void project_vertices(const p3d_mesh *m, const double center[3], double f
  * CHUNK_FACES consecutive faces touch (an empty chunk has ymin > ymax).
  * Mesh faces come in image order, so a chunk spans a few rows and a band
  * only looks at the chunks that reach it. */
-static void chunk_rows(const p3d_mesh *m, const projected *pv, int threads, int portable,
-                       float *ymin, float *ymax)
+static void chunk_rows(const int32_t *faces, long nfaces, const projected *pv, int threads,
+                       int portable, float *ymin, float *ymax)
 {
-    long nchunks = (m->nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
+    long nchunks = (nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (long c = 0; c < nchunks; c++) {
-        long end = (c + 1) * CHUNK_FACES < m->nfaces ? (c + 1) * CHUNK_FACES : m->nfaces;
+        long end = (c + 1) * CHUNK_FACES < nfaces ? (c + 1) * CHUNK_FACES : nfaces;
         if (portable)
-            face_rows_portable(m->faces + 3 * c * CHUNK_FACES, end - c * CHUNK_FACES, pv, ymin + c, ymax + c);
+            face_rows_portable(faces + 3 * c * CHUNK_FACES, end - c * CHUNK_FACES, pv, ymin + c, ymax + c);
         else
-            face_rows(m->faces + 3 * c * CHUNK_FACES, end - c * CHUNK_FACES, pv, ymin + c, ymax + c);
+            face_rows(faces + 3 * c * CHUNK_FACES, end - c * CHUNK_FACES, pv, ymin + c, ymax + c);
+    }
+}
+
+/* One list of faces to draw: vertices on screen, and for textured faces
+ * the texel rows and the texture; the chunks' screen rows. */
+typedef struct face_set {
+    const int32_t *faces;
+    long nfaces;
+    const projected *pv;
+    const fan_vertices *fan;
+    const raster_texture *tex;
+    const float *ymin, *ymax;
+} face_set;
+
+/* The faces of the chunks of set that reach rows [top, bottom], in order,
+ * set up a batch at a time, drawn into band. */
+static void draw_set(const face_set *set, int portable, const raster_rect *band, raster_canvas *cv)
+{
+    float top = band->y0 + 0.5f, bottom = band->y1 - 0.5f;
+    setup_batch batch;
+    batch.tex = set->tex;
+    long nchunks = (set->nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
+    for (long c = 0; c < nchunks; c++) {
+        if (!(set->ymax[c] >= top && set->ymin[c] <= bottom))
+            continue;
+        long end = (c + 1) * CHUNK_FACES < set->nfaces ? (c + 1) * CHUNK_FACES : set->nfaces;
+        for (long f = c * CHUNK_FACES; f < end; f += SETUP_BATCH) {
+            int n = end - f < SETUP_BATCH ? (int)(end - f) : SETUP_BATCH;
+            if (portable) {
+                setup_faces_portable(set->faces + 3 * f, n, set->pv, set->fan, band, &batch);
+                fill_batch_portable(&batch, cv);
+            } else {
+                setup_faces(set->faces + 3 * f, n, set->pv, set->fan, band, &batch);
+                fill_batch(&batch, cv);
+            }
+        }
     }
 }
 
 /* Clears and draws the rows [y0, y1), columns [x0, x1) of the canvas: the
- * faces of the chunks that reach these rows, in mesh order, set up a batch
- * at a time. */
-static void draw_band(const p3d_mesh *m, const projected *pv, const float *ymin,
-                      const float *ymax, int portable, raster_canvas *cv, int x0, int y0, int x1,
-                      int y1)
+ * face sets in turn. */
+static void draw_band(const face_set *sets, int nsets, int portable, raster_canvas *cv, int x0,
+                      int y0, int x1, int y1)
 {
     /* the first row pixel by pixel, the others copied from it: GCC at -O2
      * leaves the pixel loop scalar, and memcpy is several times faster */
@@ -119,29 +159,20 @@ static void draw_band(const p3d_mesh *m, const projected *pv, const float *ymin,
         /* the padding columns too: 4-wide stamp loads read them */
         memset(cv->inv_depth + (size_t)y * cv->zstride + x0, 0, sizeof(float) * (x1 - x0 + PADDING));
     }
-    float top = y0 + 0.5f, bottom = y1 - 0.5f;
     raster_rect band = {x0, y0, x1, y1};
-    setup_batch batch;
-    long nchunks = (m->nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
-    for (long c = 0; c < nchunks; c++) {
-        if (!(ymax[c] >= top && ymin[c] <= bottom))
-            continue;
-        long end = (c + 1) * CHUNK_FACES < m->nfaces ? (c + 1) * CHUNK_FACES : m->nfaces;
-        for (long f = c * CHUNK_FACES; f < end; f += SETUP_BATCH) {
-            int n = end - f < SETUP_BATCH ? (int)(end - f) : SETUP_BATCH;
-            if (portable) {
-                setup_faces_portable(m->faces + 3 * f, n, pv, &band, &batch);
-                fill_batch_portable(&batch, cv);
-            } else {
-                setup_faces(m->faces + 3 * f, n, pv, &band, &batch);
-                fill_batch(&batch, cv);
-            }
-        }
-    }
+    for (int k = 0; k < nsets; k++)
+        draw_set(&sets[k], portable, &band, cv);
 }
 
 int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,
                 const raster_rect *view, raster_canvas *canvas)
+{
+    return raster_draw_lod(ctx, mesh, NULL, center, fov, view, canvas);
+}
+
+int raster_draw_lod(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
+                    const double center[3], double fov, const raster_rect *view,
+                    raster_canvas *canvas)
 {
     raster_rect all = {0, 0, canvas->size, canvas->size};
     if (!view)
@@ -152,11 +183,18 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
                         view->x0, view->x1, view->y0, view->y1);
     if (!(fov > 0 && fov < P3D_PI))
         return p3d_fail(ctx, P3D_E_INPUT, "mesh field of view %g rad is not in (0, pi)", fov);
-    long nchunks = (mesh->nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
-    if (canvas->nprojected < mesh->nverts || !canvas->projected || canvas->nchunks < nchunks) {
+    long nfaces = lod ? lod->nfaces : mesh->nfaces, ntverts = lod ? lod->ntverts : 0;
+    long ntfaces = lod ? lod->ntfaces : 0, npverts = lod ? lod->npverts : 0;
+    long nkverts = lod ? lod->nkverts : mesh->nverts;
+    long npfaces = lod ? lod->npfaces : 0, nverts = nkverts + ntverts + npverts;
+    long ncolour = (nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
+    long nplain = (npfaces + CHUNK_FACES - 1) / CHUNK_FACES;
+    /* + 1: the front fans' last chunk */
+    long nchunks = ncolour + nplain + (ntfaces + CHUNK_FACES - 1) / CHUNK_FACES + 1;
+    if (canvas->nprojected < nverts || !canvas->projected || canvas->nchunks < nchunks) {
         free(canvas->projected);
         free(canvas->chunk_rows);
-        canvas->nprojected = mesh->nverts ? mesh->nverts : 1;
+        canvas->nprojected = nverts ? nverts : 1;
         canvas->nchunks = nchunks ? nchunks : 1;
         canvas->projected = malloc(sizeof(projected) * (size_t)canvas->nprojected);
         canvas->chunk_rows = malloc(sizeof(float) * 2 * (size_t)canvas->nchunks);
@@ -165,17 +203,45 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
             return p3d_fail(ctx, P3D_E_NOMEM, "out of memory projecting %ld vertices", mesh->nverts);
         }
     }
-    projected *pv = canvas->projected;
+    projected *pv = canvas->projected, *tpv = pv + nkverts, *ppv = tpv + ntverts;
     float *ymin = canvas->chunk_rows, *ymax = ymin + nchunks;
     int threads = ctx->threads > 0 ? ctx->threads : 1;
-    project_vertices(mesh, center, fov, canvas->size, threads, pv);
     int portable = canvas->portable;
-    chunk_rows(mesh, pv, threads, portable, ymin, ymax);
+    raster_texture tex = {0};
+    fan_vertices fan = {lod ? lod->tuv : NULL, lod ? lod->txyz : NULL};
+    face_set kept = {lod ? lod->faces : mesh->faces, nfaces, pv, NULL, NULL, ymin, ymax}, sets[4];
+    int nsets = 0;
+    project_vertices(lod ? lod->kxyz : mesh->xyz, lod ? lod->krgba : mesh->rgba, NULL, nkverts, center,
+                     fov, canvas->size, threads, pv);
+    chunk_rows(kept.faces, nfaces, pv, threads, portable, ymin, ymax);
+    float *lo = ymin + ncolour, *hi = ymax + ncolour;
+    if (npfaces > 0) {
+        project_vertices(lod->pxyz, lod->prgba, NULL, npverts, center, fov, canvas->size, threads, ppv);
+        chunk_rows(lod->pfaces, npfaces, ppv, threads, portable, lo, hi);
+        sets[nsets++] = (face_set){lod->pfaces, npfaces, ppv, NULL, NULL, lo, hi};
+        lo += nplain, hi += nplain;
+    }
+    if (ntfaces > 0) {
+        /* front fans, kept faces, hidden fans: front to back, roughly */
+        long nfront = lod->ntfaces_front, front_chunks = (nfront + CHUNK_FACES - 1) / CHUNK_FACES;
+        tex = (raster_texture){lod->atlas, lod->atlas_stride, (float)(lod->atlas_w - 1),
+                               (float)(lod->atlas_h - 1)};
+        project_vertices(lod->txyz, NULL, lod->tuv, ntverts, center, fov, canvas->size, threads, tpv);
+        chunk_rows(lod->tfaces, nfront, tpv, threads, portable, lo, hi);
+        chunk_rows(lod->tfaces + 3 * nfront, ntfaces - nfront, tpv, threads, portable, lo + front_chunks,
+                   hi + front_chunks);
+        sets[nsets++] = (face_set){lod->tfaces, nfront, tpv, &fan, &tex, lo, hi};
+        sets[nsets++] = kept;
+        sets[nsets++] = (face_set){lod->tfaces + 3 * nfront, ntfaces - nfront, tpv, &fan, &tex,
+                                   lo + front_chunks, hi + front_chunks};
+    } else {
+        sets[nsets++] = kept;
+    }
     int rows = view->y1 - view->y0, bands = (rows + BAND_ROWS - 1) / BAND_ROWS;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (int b = 0; b < bands; b++) {
         int y0 = view->y0 + b * BAND_ROWS, y1 = y0 + BAND_ROWS < view->y1 ? y0 + BAND_ROWS : view->y1;
-        draw_band(mesh, pv, ymin, ymax, portable, canvas, view->x0, y0, view->x1, y1);
+        draw_band(sets, nsets, portable, canvas, view->x0, y0, view->x1, y1);
     }
     return P3D_OK;
 }

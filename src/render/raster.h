@@ -26,6 +26,41 @@ typedef struct raster_rect {
     int x0, y0, x1, y1;
 } raster_rect;
 
+/* Spare texel columns and rows after the atlas: lookups read up to 3
+ * texels past the last one used (raster_fill.c). */
+#define RASTER_ATLAS_SPARE 3
+
+/* A simplified copy of a mesh for drawing many frames (raster_lod.c): the
+ * mesh's faces that are kept, drawn with its vertex colours, and the fans of
+ * textured triangles that replace flat blocks of its grid cells. */
+typedef struct raster_lod {
+    long nkverts;
+    float *kxyz;     /* 3 per vertex of the kept faces: position */
+    uint8_t *krgba;  /* 4 per such vertex: colour */
+    long nfaces;
+    int32_t *faces;  /* kept faces of the mesh (indices of the kept vertices) */
+    long ntverts;
+    float *txyz;     /* 3 per fan vertex: position */
+    float *tuv;      /* 2 per fan vertex: texel coordinate in the atlas (texel centres at integers) */
+    long ntfaces, ntfaces_front;
+    int32_t *tfaces; /* fan triangles (indices of the fan vertices); the first ntfaces_front are
+                      * of blocks on the front surface, drawn before the kept faces */
+    long npverts;
+    float *pxyz;     /* 3 per vertex of the fans of plain blocks (colours that the fan reproduces) */
+    uint8_t *prgba;  /* 4 per such vertex: its colour */
+    long npfaces;
+    int32_t *pfaces; /* their triangles */
+    uint32_t *atlas; /* the blocks' vertex colours as texels, R | G << 8 | B << 16 */
+    int atlas_w, atlas_h, atlas_stride; /* texels used; RASTER_ATLAS_SPARE spare columns and rows */
+    long nblocks;
+} raster_lod;
+
+/* Replaces each flat block of 4 to 64 grid cells (aligned; every vertex's
+ * inverse depth within max_dw of the block's fan) by the fan. max_dw <= 0
+ * or a mesh without a grid: every face is kept. */
+int raster_lod_build(p3d_ctx *ctx, const p3d_mesh *mesh, double max_dw, raster_lod *lod);
+void raster_lod_free(raster_lod *lod);
+
 int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size);
 void raster_canvas_free(raster_canvas *c);
 
@@ -36,6 +71,11 @@ void raster_canvas_free(raster_canvas *c);
  * written. Multi-threaded over row bands. */
 int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,
                 const raster_rect *view, raster_canvas *canvas);
+/* The same for the mesh simplified by lod (NULL: the mesh as it is); the
+ * fans are drawn after the kept faces. */
+int raster_draw_lod(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
+                    const double center[3], double fov, const raster_rect *view,
+                    raster_canvas *canvas);
 
 /* Canvas coordinate (pixel centres at integer + 0.5) of mesh point p. */
 void raster_project(const double center[3], double fov, int size, const double p[3], double *u,

@@ -13,8 +13,18 @@
 
 typedef struct projected {
     float x, y, inv_z; /* inv_z <= 0: in front of the near plane */
-    uint8_t rgba[4];   /* colour; colour * inv_z is interpolated linearly on screen */
-} projected;           /* 16 bytes: the bands stream these from memory for every face */
+    union {
+        uint8_t rgba[4]; /* colour; colour * inv_z is interpolated linearly on screen */
+        float u;         /* a fan vertex's texel column (its row is in raster_lod.tuv) */
+    };
+} projected;             /* 16 bytes: the bands stream these from memory for every face */
+
+/* The texels that textured triangles take their colours from (bilinear). */
+typedef struct raster_texture {
+    const uint32_t *texels; /* R | G << 8 | B << 16 */
+    int stride;             /* texels per row; RASTER_ATLAS_SPARE columns and rows follow the last ones used */
+    float umax, vmax;       /* texel coordinates are clamped to [0, umax] x [0, vmax] */
+} raster_texture;
 
 /* Plain comparisons: fminf/fmaxf are library calls with NaN rules. */
 static inline float min3(float a, float b, float c)
@@ -40,16 +50,28 @@ typedef struct setup_batch {
     int32_t xa[SETUP_BATCH], xb[SETUP_BATCH], ya[SETUP_BATCH], yb[SETUP_BATCH];
     float ax[3][SETUP_BATCH], ay[3][SETUP_BATCH], dx[3][SETUP_BATCH], dy[3][SETUP_BATCH];
     float iz[3][SETUP_BATCH], cz[3][3][SETUP_BATCH];
+    const raster_texture *tex; /* textured triangles (cz: see setup_faces) */
 } setup_batch;
+
+/* Fan vertices of a simplified mesh (raster_lod): texel coordinates (u in
+ * projected.u as well) and positions, for textured faces. */
+typedef struct fan_vertices {
+    const float *uv, *xyz;
+} fan_vertices;
 
 /* Sets up faces [0, n) (n <= SETUP_BATCH, vertex indices in faces) for
  * drawing into the band rect: drops those with a vertex behind the near
- * plane, with no pixel centre in the band or with no area. */
-void setup_faces_portable(const int32_t *faces, int n, const projected *pv,
+ * plane, with no pixel centre in the band or with no area. With fan the
+ * faces are textured. A texel coordinate is where the surface point lies
+ * in the mesh's own camera: u = U / Q with U and Q interpolated like
+ * colours from u_k Z_k and Z_k at the vertices (Z the depth in the mesh's
+ * camera, affine over a triangle, like the point's X, Y), so cz[0], cz[1]
+ * and cz[2] hold u Z / z, v Z / z and Z / z over twice the area. */
+void setup_faces_portable(const int32_t *faces, int n, const projected *pv, const fan_vertices *fan,
                           const raster_rect *band, setup_batch *out);
 /* The same with AVX-512 where the build has it (else the portable one). */
-void setup_faces(const int32_t *faces, int n, const projected *pv, const raster_rect *band,
-                 setup_batch *out);
+void setup_faces(const int32_t *faces, int n, const projected *pv, const fan_vertices *fan,
+                 const raster_rect *band, setup_batch *out);
 
 /* Screen rows [*lo, *hi] that faces [0, n) reach, over those with no vertex
  * behind the near plane and leaving NaN rows out (lo > hi when none):

@@ -24,6 +24,35 @@ typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
 typedef float v4f __attribute__((vector_size(16)));
 
+/* The colour at texel coordinate (u, v) (texel centres at integers),
+ * interpolated as the mesh's own triangles do: a cell is split along its
+ * top-right to bottom-left diagonal (mesh_build.c), and each half is
+ * linear. In the float operations of the AVX-512 version's lanes. */
+static uint32_t texel(const raster_texture *tex, float u, float v)
+{
+    u = u > 0 ? u : 0; /* NaN goes to 0, as with max(u, 0) */
+    u = u < tex->umax ? u : tex->umax;
+    v = v > 0 ? v : 0;
+    v = v < tex->vmax ? v : tex->vmax;
+    int iu = (int)u, iv = (int)v;
+    float fx = u - (float)iu, fy = v - (float)iv;
+    const uint32_t *p = tex->texels + (size_t)iv * tex->stride + iu;
+    /* corners a, b, c and weights along a -> b and a -> c of the half */
+    int upper = fx + fy <= 1.0f;
+    uint32_t a = upper ? p[0] : p[tex->stride + 1], b = upper ? p[1] : p[tex->stride];
+    uint32_t c = upper ? p[tex->stride] : p[1];
+    float gx = upper ? fx : 1.0f - fx, gy = upper ? fy : 1.0f - fy;
+    uint32_t out = 0;
+    for (int ch = 0; ch < 3; ch++) {
+        float va = (float)(a >> 8 * ch & 255), vb = (float)(b >> 8 * ch & 255);
+        float vc = (float)(c >> 8 * ch & 255);
+        float value = va + (vb - va) * gx + (vc - va) * gy + 0.5f;
+        value = value < 255.0f ? value : 255.0f;
+        out |= (uint32_t)value << 8 * ch;
+    }
+    return out;
+}
+
 /* 4x2 stamps of 8 lanes: the width of AVX2 and the same pixels as the
  * AVX-512 4x4 stamps (each pixel's arithmetic does not depend on the
  * stamp). */
@@ -69,7 +98,17 @@ static void fill_triangle_portable(const setup_batch *t, int i, raster_canvas *c
                 continue;
             v8f inv = 1.0f / z;
             v8i c[3];
-            for (int ch = 0; ch < 3; ch++) {
+            if (t->tex) {
+                v8f inv_q = 1.0f / (w0 * cz[2][0] + w1 * cz[2][1] + w2 * cz[2][2]);
+                v8f u = (w0 * cz[0][0] + w1 * cz[0][1] + w2 * cz[0][2]) * inv_q;
+                v8f v = (w0 * cz[1][0] + w1 * cz[1][1] + w2 * cz[1][2]) * inv_q;
+                for (int lane = 0; lane < 8; lane++) {
+                    uint32_t rgbx = texel(t->tex, u[lane], v[lane]);
+                    for (int ch = 0; ch < 3; ch++)
+                        c[ch][lane] = (int32_t)(rgbx >> 8 * ch & 255);
+                }
+            }
+            for (int ch = 0; ch < 3 && !t->tex; ch++) {
                 /* clamped to [0, 255] with masks (NaN from slivers goes to 0) */
                 v8f value = (w0 * cz[ch][0] + w1 * cz[ch][1] + w2 * cz[ch][2]) * inv + 0.5f;
                 v8i clamped = (v8i)value & (value > 0);
@@ -169,6 +208,69 @@ FORCE_INLINE __m512i channel(const source *s, weights w, int ch, __m512 inv)
     return _mm512_cvttps_epi32(value);
 }
 
+/* The texel colours at each lane's texel coordinate, as texel() in the
+ * portable version; lanes off in m are not read. */
+FORCE_INLINE __m512i texels(const source *s, weights w, __mmask16 m)
+{
+    const raster_texture *tex = s->t->tex;
+    const __m512 zero = _mm512_setzero_ps();
+    __m512 inv_q = _mm512_div_ps(_mm512_set1_ps(1.0f), weigh(s, w, s->t->cz[2]));
+    __m512 u = _mm512_mul_ps(weigh(s, w, s->t->cz[0]), inv_q);
+    __m512 v = _mm512_mul_ps(weigh(s, w, s->t->cz[1]), inv_q);
+    u = _mm512_min_ps(_mm512_max_ps(u, zero), _mm512_set1_ps(tex->umax));
+    v = _mm512_min_ps(_mm512_max_ps(v, zero), _mm512_set1_ps(tex->vmax));
+    __m512i iu = _mm512_cvttps_epi32(u), iv = _mm512_cvttps_epi32(v);
+    __m512 fx = _mm512_sub_ps(u, _mm512_cvtepi32_ps(iu)), fy = _mm512_sub_ps(v, _mm512_cvtepi32_ps(iv));
+    __m512i none = _mm512_setzero_si512(), one = _mm512_set1_epi32(1), c00, c10, c01, c11;
+    /* the 4x4 texels from the first lane's: where every lane's taps are
+     * among them (the usual case at 2x2 supersampling, where a stamp spans
+     * about 2 texels), one load and four permutes instead of gathers; the
+     * first lane, not the lanes' minimum, keeps reductions off the path */
+    int u0 = _mm512_cvtsi512_si32(iu), v0 = _mm512_cvtsi512_si32(iv);
+    __m512i du = _mm512_sub_epi32(iu, _mm512_set1_epi32(u0)), dv = _mm512_sub_epi32(iv, _mm512_set1_epi32(v0));
+    __m512i two = _mm512_set1_epi32(2);
+    if ((_mm512_mask_cmple_epu32_mask(m, du, two) & _mm512_mask_cmple_epu32_mask(m, dv, two)) == m) {
+        const uint32_t *p = tex->texels + (size_t)v0 * tex->stride + u0;
+        __m512i window = _mm512_castps_si512(load_rows((const float *)p, (const float *)(p + tex->stride),
+                                                       (const float *)(p + 2 * tex->stride),
+                                                       (const float *)(p + 3 * tex->stride)));
+        __m512i at = _mm512_add_epi32(_mm512_slli_epi32(dv, 2), du);
+        __m512i below = _mm512_add_epi32(at, _mm512_set1_epi32(4));
+        c00 = _mm512_permutexvar_epi32(at, window);
+        c10 = _mm512_permutexvar_epi32(_mm512_add_epi32(at, one), window);
+        c01 = _mm512_permutexvar_epi32(below, window);
+        c11 = _mm512_permutexvar_epi32(_mm512_add_epi32(below, one), window);
+    } else {
+        __m512i stride = _mm512_set1_epi32(tex->stride);
+        __m512i at = _mm512_add_epi32(_mm512_mullo_epi32(iv, stride), iu);
+        __m512i below = _mm512_add_epi32(at, stride);
+        c00 = _mm512_mask_i32gather_epi32(none, m, at, tex->texels, 4);
+        c10 = _mm512_mask_i32gather_epi32(none, m, _mm512_add_epi32(at, one), tex->texels, 4);
+        c01 = _mm512_mask_i32gather_epi32(none, m, below, tex->texels, 4);
+        c11 = _mm512_mask_i32gather_epi32(none, m, _mm512_add_epi32(below, one), tex->texels, 4);
+    }
+    /* the half of the cell (texel()) and its corners */
+    const __m512 unit = _mm512_set1_ps(1.0f);
+    __mmask16 upper = _mm512_cmp_ps_mask(_mm512_add_ps(fx, fy), unit, _CMP_LE_OQ);
+    __m512i a = _mm512_mask_blend_epi32(upper, c11, c00), b = _mm512_mask_blend_epi32(upper, c01, c10);
+    __m512i c = _mm512_mask_blend_epi32(upper, c10, c01);
+    __m512 gx = _mm512_mask_blend_ps(upper, _mm512_sub_ps(unit, fx), fx);
+    __m512 gy = _mm512_mask_blend_ps(upper, _mm512_sub_ps(unit, fy), fy);
+    __m512i out = none, byte = _mm512_set1_epi32(255);
+#pragma GCC unroll 3
+    for (int ch = 0; ch < 3; ch++) { /* unrolled: constant shift counts */
+        __m512 va = _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(a, 8 * ch), byte));
+        __m512 vb = _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(b, 8 * ch), byte));
+        __m512 vc = _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(c, 8 * ch), byte));
+        __m512 value = _mm512_add_ps(va, _mm512_mul_ps(_mm512_sub_ps(vb, va), gx));
+        value = _mm512_add_ps(_mm512_add_ps(value, _mm512_mul_ps(_mm512_sub_ps(vc, va), gy)),
+                              _mm512_set1_ps(0.5f));
+        value = _mm512_min_ps(value, _mm512_set1_ps(255.0f));
+        out = _mm512_or_si512(out, _mm512_slli_epi32(_mm512_cvttps_epi32(value), 8 * ch));
+    }
+    return out;
+}
+
 /* Writes the lanes of m whose 1/z beats the z-buffer's into the 4x4 stamp
  * at (sx, sy) whose rows past sy + last are off: those load and (masked
  * off) store row sy + last, which the band owns. */
@@ -184,10 +286,14 @@ FORCE_INLINE void shade(const source *s, weights w, __mmask16 m, raster_canvas *
     m &= _mm512_cmp_ps_mask(z, old, _CMP_GT_OQ);
     if (!m)
         return;
-    __m512 inv = _mm512_div_ps(_mm512_set1_ps(1.0f), z);
-    __m512i red = channel(s, w, 0, inv), green = channel(s, w, 1, inv), blue = channel(s, w, 2, inv);
-    __m512i rgbx = _mm512_or_si512(red, _mm512_or_si512(_mm512_slli_epi32(green, 8),
-                                                        _mm512_slli_epi32(blue, 16)));
+    __m512i rgbx;
+    if (s->t->tex) {
+        rgbx = texels(s, w, m);
+    } else {
+        __m512 inv = _mm512_div_ps(_mm512_set1_ps(1.0f), z);
+        __m512i red = channel(s, w, 0, inv), green = channel(s, w, 1, inv), blue = channel(s, w, 2, inv);
+        rgbx = _mm512_or_si512(red, _mm512_or_si512(_mm512_slli_epi32(green, 8), _mm512_slli_epi32(blue, 16)));
+    }
     _mm_mask_storeu_ps(zb, m & 15, _mm512_extractf32x4_ps(z, 0));
     _mm_mask_storeu_ps(zb + r1 * zs, (m >> 4) & 15, _mm512_extractf32x4_ps(z, 1));
     _mm_mask_storeu_ps(zb + r2 * zs, (m >> 8) & 15, _mm512_extractf32x4_ps(z, 2));
@@ -268,7 +374,7 @@ void fill_batch(const setup_batch *t, raster_canvas *cv)
 {
     for (int i = 0; i < t->n; i++) {
         int xa = t->xa[i], xb = t->xb[i], ya = t->ya[i], yb = t->yb[i];
-        if (i + 1 < t->n) {
+        if (i + 1 < t->n && !t->tex) {
             int sx = xa < t->xa[i + 1] ? xa : t->xa[i + 1], sy = ya < t->ya[i + 1] ? ya : t->ya[i + 1];
             int ex = xb > t->xb[i + 1] ? xb : t->xb[i + 1], ey = yb > t->yb[i + 1] ? yb : t->yb[i + 1];
             if (ex - sx < STAMP && ey - sy < STAMP) {

@@ -12,7 +12,8 @@
 #include <math.h>
 #include <string.h>
 
-static void setup_one(const projected *const v[3], const raster_rect *band, setup_batch *out)
+static void setup_one(const projected *const v[3], const fan_vertices *fan, const int32_t *idx,
+                      const raster_rect *band, setup_batch *out)
 {
     int x0 = band->x0, y0 = band->y0, x1 = band->x1, y1 = band->y1;
     if (v[0]->inv_z <= 0 || v[1]->inv_z <= 0 || v[2]->inv_z <= 0)
@@ -47,19 +48,26 @@ static void setup_one(const projected *const v[3], const raster_rect *band, setu
         out->ax[k][i] = lo->x, out->ay[k][i] = lo->y;
         out->dx[k][i] = sign * (hi->x - lo->x), out->dy[k][i] = sign * (hi->y - lo->y);
         out->iz[k][i] = v[k]->inv_z * inv_area;
+        if (fan) {
+            float q = fan->xyz[3 * (long)idx[k] + 2] * v[k]->inv_z;
+            out->cz[0][k][i] = v[k]->u * q * inv_area;
+            out->cz[1][k][i] = fan->uv[2 * (long)idx[k] + 1] * q * inv_area;
+            out->cz[2][k][i] = q * inv_area;
+            continue;
+        }
         for (int ch = 0; ch < 3; ch++)
             out->cz[ch][k][i] = (float)v[k]->rgba[ch] * v[k]->inv_z * inv_area;
     }
 }
 
-void setup_faces_portable(const int32_t *faces, int n, const projected *pv,
+void setup_faces_portable(const int32_t *faces, int n, const projected *pv, const fan_vertices *fan,
                           const raster_rect *band, setup_batch *out)
 {
     out->n = 0;
     for (int f = 0; f < n; f++) {
         const int32_t *idx = faces + 3 * f;
         const projected *v[3] = {pv + idx[0], pv + idx[1], pv + idx[2]};
-        setup_one(v, band, out);
+        setup_one(v, fan, idx, band, out);
     }
 }
 
@@ -139,8 +147,8 @@ static inline void load_vertices(const int32_t *faces, int k, const projected *p
     *rgb = _mm512_castpd_si512(_mm512_unpackhi_pd(t1, t3));
 }
 
-void setup_faces(const int32_t *faces, int n, const projected *pv, const raster_rect *band,
-                 setup_batch *out)
+void setup_faces(const int32_t *faces, int n, const projected *pv, const fan_vertices *fan,
+                 const raster_rect *band, setup_batch *out)
 {
     __mmask16 live = (__mmask16)((1u << n) - 1);
     int32_t padded[3 * SETUP_BATCH];
@@ -211,6 +219,17 @@ void setup_faces(const int32_t *faces, int n, const projected *pv, const raster_
         put(out->dx[k], keep, _mm512_mul_ps(sign, _mm512_sub_ps(hix, lox)));
         put(out->dy[k], keep, _mm512_mul_ps(sign, _mm512_sub_ps(hiy, loy)));
         put(out->iz[k], keep, _mm512_mul_ps(IZ[k], inv_area));
+        if (fan) {
+            __m512 u = _mm512_castsi512_ps(RGB[k]);
+            __m512i two = _mm512_add_epi32(ID[k], ID[k]), three = _mm512_add_epi32(two, ID[k]);
+            __m512 v = _mm512_mask_i32gather_ps(zero, keep, two, fan->uv + 1, 4);
+            __m512 depth = _mm512_mask_i32gather_ps(zero, keep, three, fan->xyz + 2, 4);
+            __m512 q = _mm512_mul_ps(depth, IZ[k]);
+            put(out->cz[0][k], keep, _mm512_mul_ps(_mm512_mul_ps(u, q), inv_area));
+            put(out->cz[1][k], keep, _mm512_mul_ps(_mm512_mul_ps(v, q), inv_area));
+            put(out->cz[2][k], keep, _mm512_mul_ps(q, inv_area));
+            continue;
+        }
         for (int ch = 0; ch < 3; ch++) {
             __m512i byte = _mm512_and_si512(_mm512_srli_epi32(RGB[k], 8 * ch), _mm512_set1_epi32(255));
             __m512 c = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(byte), IZ[k]), inv_area);
@@ -245,10 +264,10 @@ void face_rows(const int32_t *faces, long n, const projected *pv, float *lo, flo
     *hi = th > vh ? th : vh;
 }
 #else
-void setup_faces(const int32_t *faces, int n, const projected *pv, const raster_rect *band,
-                 setup_batch *out)
+void setup_faces(const int32_t *faces, int n, const projected *pv, const fan_vertices *fan,
+                 const raster_rect *band, setup_batch *out)
 {
-    setup_faces_portable(faces, n, pv, band, out);
+    setup_faces_portable(faces, n, pv, fan, band, out);
 }
 
 void face_rows(const int32_t *faces, long n, const projected *pv, float *lo, float *hi)

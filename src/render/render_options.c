@@ -32,6 +32,7 @@ void p3d_render_options_default(p3d_render_options *opt)
     memcpy(opt->crop_border, crop, sizeof crop);
     opt->format = P3D_VIDEO_MP4;
     opt->crf = 18;
+    opt->simplify = P3D_LOD_ERROR_DEFAULT;
 }
 
 int p3d_render_options_select(p3d_ctx *ctx, p3d_render_options *opt, const char *names)

@@ -49,26 +49,34 @@ typedef struct {
     int dolly;
 } video_job;
 
-static int render_one(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_options *opt,
-                      const video_job *job, const char *path, double mean_loc_depth,
-                      frame_work *work, p3d_render_stats *stats)
+/* The camera centre and field of view of pose k of job. */
+static double pose_view(const p3d_mesh *mesh, const video_job *job, int k, double mean_loc_depth,
+                        double center[3])
 {
     double fov0 = mesh->hfov > mesh->vfov ? mesh->hfov : mesh->vfov;
     double plane_width = tan(fov0 / 2.0) * fabs(mean_loc_depth);
+    const p3d_pose *pose = &job->poses[k];
+    for (int i = 0; i < 3; i++)
+        center[i] = -pose->t[i];
+    if (pose->fov > 0)
+        return pose->fov;
+    if (job->dolly)
+        return 2.0 * atan2(plane_width, fabs(mean_loc_depth + pose->t[2]));
+    return fov0;
+}
+
+static int render_one(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
+                      const p3d_render_options *opt, const video_job *job, const char *path,
+                      double mean_loc_depth, frame_work *work, p3d_render_stats *stats)
+{
     int threads = ctx->threads > 0 ? ctx->threads : 1;
     video_writer *vw = NULL;
     p3d_image frame = {0};
     int rc = P3D_OK;
     for (int k = 0; k < job->nposes && !rc; k++) {
-        const p3d_pose *pose = &job->poses[k];
-        double center[3] = {-pose->t[0], -pose->t[1], -pose->t[2]};
-        double fov = fov0;
-        if (pose->fov > 0)
-            fov = pose->fov;
-        else if (job->dolly)
-            fov = 2.0 * atan2(plane_width, fabs(mean_loc_depth + pose->t[2]));
+        double center[3], fov = pose_view(mesh, job, k, mean_loc_depth, center);
         double t0 = seconds();
-        rc = frame_render(ctx, mesh, center, fov, opt->supersample, opt->crop_border, work, &frame);
+        rc = frame_render(ctx, mesh, lod, center, fov, opt->supersample, opt->crop_border, work, &frame);
         stats->render_seconds += seconds() - t0;
         if (!rc && !vw)
             rc = video_open(ctx, &vw, path, opt->format, frame.width, frame.height, opt->fps,
@@ -86,6 +94,16 @@ static int render_one(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_optio
         stats->frames += job->nposes;
     p3d_image_free(&frame);
     return rc;
+}
+
+/* Video v of opt (its poses written into poses), or opt's custom path. */
+static video_job make_job(const p3d_render_options *opt, int v, p3d_pose *poses)
+{
+    if (opt->path)
+        return (video_job){opt->path_name ? opt->path_name : "path", opt->path, opt->path_len, 0};
+    const p3d_video_spec *spec = &opt->videos[v];
+    p3d_trajectory(spec->type, spec->shift, opt->num_frames, poses);
+    return (video_job){spec->name, poses, opt->num_frames, strstr(spec->name, "dolly") != NULL};
 }
 
 int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_options *opt,
@@ -106,15 +124,27 @@ int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_optio
         return p3d_fail(ctx, P3D_E_NOMEM, "out of memory for %d poses", opt->num_frames);
     int rc = P3D_OK;
     int njobs = opt->path ? 1 : opt->nvideos;
-    for (int v = 0; v < njobs && !rc; v++) {
-        video_job job;
-        if (opt->path) {
-            job = (video_job){opt->path_name ? opt->path_name : "path", opt->path, opt->path_len, 0};
-        } else {
-            const p3d_video_spec *spec = &opt->videos[v];
-            p3d_trajectory(spec->type, spec->shift, opt->num_frames, poses);
-            job = (video_job){spec->name, poses, opt->num_frames, strstr(spec->name, "dolly") != NULL};
+    raster_lod lod;
+    memset(&lod, 0, sizeof lod);
+    if (opt->simplify > 0) {
+        /* one simplification for all frames, with the error bound at the
+         * largest camera move and the narrowest field of view among them */
+        double shift = 0, min_fov = INFINITY, c[3];
+        int side = mesh->width > mesh->height ? mesh->width : mesh->height;
+        for (int v = 0; v < njobs; v++) {
+            video_job job = make_job(opt, v, poses);
+            for (int k = 0; k < job.nposes; k++) {
+                double fov = pose_view(mesh, &job, k, mean_loc_depth, c);
+                shift = fmax(shift, sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]));
+                min_fov = fmin(min_fov, fov);
+            }
         }
+        double t0 = seconds();
+        rc = raster_lod_build(ctx, mesh, frame_lod_tolerance(opt->simplify, side, min_fov, shift), &lod);
+        stats->render_seconds += seconds() - t0;
+    }
+    for (int v = 0; v < njobs && !rc; v++) {
+        video_job job = make_job(opt, v, poses);
         char path[4096];
         int n = snprintf(path, sizeof path, "%s/%s_%s%s%s", out_dir, stem, job.name,
                          opt->format == P3D_VIDEO_PNG ? "" : ".",
@@ -122,8 +152,10 @@ int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_optio
         if (n >= (int)sizeof path)
             rc = p3d_fail(ctx, P3D_E_USAGE, "%s: output path too long", out_dir);
         else
-            rc = render_one(ctx, mesh, opt, &job, path, mean_loc_depth, &work, stats);
+            rc = render_one(ctx, mesh, opt->simplify > 0 ? &lod : NULL, opt, &job, path, mean_loc_depth,
+                            &work, stats);
     }
+    raster_lod_free(&lod);
     free(poses);
     frame_work_free(&work);
     stats->total_seconds = seconds() - start;
