@@ -12,8 +12,8 @@
  * - the AVX-512 and portable paths draw the same pixels with 1 and 3
  *   threads;
  * - a mesh that is no grid, or a zero tolerance, keeps every face;
- * - frame_lod_tolerance keeps the on-screen error of a tilted plane, moved
- *   by its bound in inverse depth, within the pixels asked for. */
+ * - raster_lod_allowed_dw keeps a point's on-screen move within the
+ *   pixels asked for, at every camera of the bound. */
 #include "render/frame.h"
 #include "render/raster.h"
 #include "testlib.h"
@@ -95,9 +95,14 @@ int main(void)
     p3d_ctx_init(&ctx);
     p3d_mesh m;
     build_grid(&m);
-    const double max_dw = 2e-4;
+    /* 0.05 px at the moved camera below, drawn at 2x the mesh's size */
+    const double moved[3] = {0.05, -0.03, -0.1};
+    const raster_lod_bound bound = {0.05, 2 * SIDE / (2 * tan(0.5)), {0.05, 0.03, 0.1}};
+    /* the largest depth error allowed anywhere (at the image centre) */
+    const double max_dw = raster_lod_allowed_dw(&bound, 0, 0, surface_w(0, 0), 1.0);
+    CHECK(max_dw > 0 && max_dw <= 0.01 * surface_w(0, 0));
     raster_lod lod;
-    CHECK_INT(raster_lod_build(&ctx, &m, max_dw, &lod), P3D_OK);
+    CHECK_INT(raster_lod_build(&ctx, &m, &bound, &lod), P3D_OK);
     /* flat part: 3/4 of the grid, minus margins; the bump keeps its cells */
     CHECK(lod.nblocks >= 20);
     CHECK(lod.ntfaces > 0 && lod.npfaces > 0);
@@ -126,7 +131,6 @@ int main(void)
     raster_canvas_free(&simple);
 
     /* a moved camera, 2x the pixels: no crack, depth within the tolerance */
-    const double moved[3] = {0.05, -0.03, -0.1};
     int size = 2 * SIDE;
     draw(&ctx, &m, NULL, size, moved, 0, 1, &exact);
     draw(&ctx, &m, &lod, size, moved, 0, 1, &simple);
@@ -173,40 +177,39 @@ int main(void)
     raster_canvas_free(&fast3);
     raster_lod_free(&lod);
 
-    /* a zero tolerance keeps every face, and so does a mesh off the grid */
-    CHECK_INT(raster_lod_build(&ctx, &m, 0, &lod), P3D_OK);
+    /* no bound keeps every face, and so does a mesh off the grid */
+    CHECK_INT(raster_lod_build(&ctx, &m, NULL, &lod), P3D_OK);
     CHECK_INT(lod.nfaces, m.nfaces);
     CHECK_INT(lod.nblocks, 0);
     raster_lod_free(&lod);
     for (long v = 0; v < m.nverts; v++)
         m.xyz[3 * v] += 0.0013f * m.xyz[3 * v + 2]; /* a third of a pixel off */
-    CHECK_INT(raster_lod_build(&ctx, &m, max_dw, &lod), P3D_OK);
+    CHECK_INT(raster_lod_build(&ctx, &m, &bound, &lod), P3D_OK);
     CHECK_INT(lod.nfaces, m.nfaces);
     CHECK_INT(lod.nblocks, 0);
     raster_lod_free(&lod);
 
-    /* the tolerance: a point at inverse depth w + dw, seen from a camera
-     * moved by shift, lands at most err pixels from where w would put it */
-    double err = 0.1, fov = 0.9, shift = 0.07;
-    double dw = frame_lod_tolerance(err, 960, fov, shift), focal = 960 / (2 * tan(fov / 2));
-    CHECK(dw > 0);
-    CHECK(frame_lod_tolerance(0, 960, fov, shift) == 0);
+    /* the allowed error: a point at inverse depth w + dw instead of w, seen
+     * from any camera centre within the bound's shifts, lands at most
+     * err_px from where w puts it, and the bound is not needlessly strict */
+    raster_lod_bound video = frame_lod_bound(0.1, 960, 0.9, (double[3]){0.03, -0.02, -0.07});
+    CHECK_NEAR(video.focal, 960 / (2 * tan(0.45)), 1e-9);
+    CHECK(video.shift[1] == 0.02 && video.shift[2] == 0.07);
     double worst_px = 0;
-    for (int k = 0; k < 8; k++) { /* camera offsets in all directions, rays across the view */
-        double c[3] = {shift * cos(k * 0.8) * 0.6, shift * sin(k * 0.8) * 0.6, shift * (k % 2 ? 0.8 : -0.8)};
-        double len = sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
-        for (int i = 0; i < 3; i++)
-            c[i] *= shift / len;
-        for (double ray = -0.55; ray <= 0.55; ray += 0.11)
-            for (double w = 0.5; w <= 3; w += 0.5) {
-                double z0 = 1 / w, z1 = 1 / (w + dw);
-                double u0 = focal * (ray * z0 - c[0]) / (z0 - c[2]), u1 = focal * (ray * z1 - c[0]) / (z1 - c[2]);
-                worst_px = fmax(worst_px, fabs(u1 - u0));
+    for (double a = -0.55; a <= 0.56; a += 0.11)
+        for (double w = 0.3; w <= 3; w += 0.3) {
+            double dw = raster_lod_allowed_dw(&video, fabs(a), 0, w, w * 1.01);
+            for (int k = 0; k < 8; k++) { /* the corners of the box of camera centres */
+                double cx = k & 1 ? 0.03 : -0.03, cz = k & 4 ? 0.07 : -0.07;
+                double x0 = video.focal * (a - cx * w) / (1 - cz * w);
+                double x1 = video.focal * (a - cx * (w + dw)) / (1 - cz * (w + dw));
+                worst_px = fmax(worst_px, fabs(x1 - x0));
             }
-    }
-    printf("largest on-screen move at the tolerance: %.3f px (bound %.2f)\n", worst_px, err);
-    CHECK(worst_px <= err);
-    CHECK(worst_px >= err / 4); /* and not needlessly strict */
+        }
+    printf("largest on-screen move at the allowed error: %.3f px (bound %.2f)\n", worst_px, video.err_px);
+    CHECK(worst_px <= video.err_px);
+    CHECK(worst_px >= video.err_px / 2);
+    CHECK(raster_lod_allowed_dw(&video, 0, 0, 10, 10) == 0); /* 1 - c_z w < 1/2: too close */
     p3d_mesh_free(&m);
     return tl_finish();
 }

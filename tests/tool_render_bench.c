@@ -62,13 +62,12 @@ int main(int argc, char **argv)
     raster_rect used = frame_source_rect(&layout);
     raster_rect view = frame_canvas_view(&used, f, side * f);
     /* the simplification tolerance for the largest shift of the four paths */
-    double lod_px = argc > 5 ? atof(argv[5]) : P3D_LOD_ERROR_DEFAULT, shift = 0, min_fov = fov0;
+    double lod_px = argc > 5 ? atof(argv[5]) : P3D_LOD_ERROR_DEFAULT, shift[3] = {0, 0, 0}, min_fov = fov0;
     for (int v = 0; v < opt.nvideos; v++) {
         p3d_trajectory(opt.videos[v].type, opt.videos[v].shift, n, poses);
         for (int k = 0; k < n; k++) {
-            double s2 = poses[k].t[0] * poses[k].t[0] + poses[k].t[1] * poses[k].t[1] +
-                        poses[k].t[2] * poses[k].t[2];
-            shift = sqrt(s2) > shift ? sqrt(s2) : shift;
+            for (int i = 0; i < 3; i++)
+                shift[i] = fmax(shift[i], fabs(poses[k].t[i]));
             if (strstr(opt.videos[v].name, "dolly")) {
                 double fv = 2 * atan2(plane, fabs(depth + poses[k].t[2]));
                 min_fov = fv < min_fov ? fv : min_fov;
@@ -77,7 +76,8 @@ int main(int argc, char **argv)
     }
     raster_lod lod;
     double tl0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
-    if (raster_lod_build(&ctx, &mesh, frame_lod_tolerance(lod_px, side, min_fov, shift), &lod)) {
+    raster_lod_bound bound = frame_lod_bound(lod_px, side, min_fov, shift);
+    if (raster_lod_build(&ctx, &mesh, &bound, &lod)) {
         fprintf(stderr, "%s\n", p3d_errmsg(&ctx));
         return 1;
     }

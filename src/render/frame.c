@@ -18,16 +18,12 @@ raster_rect frame_canvas_view(const raster_rect *used, int supersample, int size
     return view;
 }
 
-double frame_lod_tolerance(double err_px, int side, double min_fov, double max_shift)
+raster_lod_bound frame_lod_bound(double err_px, int side, double min_fov, const double shift[3])
 {
-    if (!(err_px > 0) || !(min_fov > 0))
-        return 0;
-    /* A point on the source pixel ray x0 at inverse depth w seen from c
-     * moves by dx = f (c_x - c_z x0 / f0) Z^2 / (Z - c_z)^2 dw when w changes
-     * by dw; with |x0 / f0| < 0.6 (the border band included) and small
-     * c_z / Z, |dx| < 2 f |c| |dw|. */
-    double focal = side / (2.0 * tan(min_fov / 2.0));
-    return err_px / (2.0 * focal * (max_shift > 1e-9 ? max_shift : 1e-9));
+    raster_lod_bound b = {err_px, side / (2.0 * tan(min_fov / 2.0)), {0, 0, 0}};
+    for (int k = 0; k < 3; k++)
+        b.shift[k] = fabs(shift[k]);
+    return b;
 }
 
 int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, const double center[3],

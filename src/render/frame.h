@@ -42,11 +42,10 @@ int frame_finish(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, p
 int frame_finish_path(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, int portable,
                       p3d_image *out);
 
-/* The inverse-depth tolerance for raster_lod_build under which no point
- * of the simplified mesh moves by more than err_px output pixels, for
- * camera centres within max_shift of the mesh's own and fields of view of
- * at least min_fov (0 when err_px <= 0: no simplification). */
-double frame_lod_tolerance(double err_px, int side, double min_fov, double max_shift);
+/* The bound for raster_lod_build under which no point moves by more than
+ * err_px output pixels on an S x S frame (side S) with fields of view of
+ * at least min_fov and camera centres within shift (per axis, absolute). */
+raster_lod_bound frame_lod_bound(double err_px, int side, double min_fov, const double shift[3]);
 
 /* Everything for one frame, reusing canvas and square between calls. */
 typedef struct frame_work {

@@ -55,10 +55,29 @@ typedef struct raster_lod {
     long nblocks;
 } raster_lod;
 
+/* How far the simplified mesh may move any point on screen: err_px output
+ * pixels at most, for camera centres whose coordinates stay within
+ * shift[k] (absolute value) of the mesh's own camera, seen with focal
+ * lengths up to focal output pixels (the narrowest field of view). */
+typedef struct raster_lod_bound {
+    double err_px, focal, shift[3];
+} raster_lod_bound;
+
+/* The inverse-depth error that moves no point by more than the bound's
+ * err_px, for points whose normalised coordinates in the mesh's camera
+ * (x / z, y / z) are at most a and b in absolute value and whose inverse
+ * depths lie in [w_min, w_max]. A point at x / z = a and inverse depth w
+ * lands at f (a - c_x w) / (1 - c_z w) from camera centre c, which moves by
+ * f (c_z a - c_x) / (1 - c_z w)^2 per unit of w. */
+double raster_lod_allowed_dw(const raster_lod_bound *bound, double a, double b, double w_min,
+                             double w_max);
+
 /* Replaces each flat block of 4 to 64 grid cells (aligned; every vertex's
- * inverse depth within max_dw of the block's fan) by the fan. max_dw <= 0
- * or a mesh without a grid: every face is kept. */
-int raster_lod_build(p3d_ctx *ctx, const p3d_mesh *mesh, double max_dw, raster_lod *lod);
+ * inverse depth within raster_lod_allowed_dw of the block's fan) by the
+ * fan. bound NULL or err_px <= 0, or a mesh without a grid: every face is
+ * kept. */
+int raster_lod_build(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod_bound *bound,
+                     raster_lod *lod);
 void raster_lod_free(raster_lod *lod);
 
 int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size);

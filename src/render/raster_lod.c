@@ -17,9 +17,9 @@
  * Faithfulness:
  * - Every fan vertex is a vertex of the mesh. In the mesh's own view each
  *   fan triangle covers exactly the grid cells it replaces; only the depth
- *   of interior points changes, by at most max_dw in inverse depth, which
- *   the caller turns into a bound on how far any point moves on screen
- *   (frame_lod_tolerance).
+ *   of interior points changes, by an amount in inverse depth that moves
+ *   no point on screen by more than the caller's bound at any of its
+ *   camera poses (raster_lod_allowed_dw).
  * - No cracks: a block edge passes through every vertex on it that anything
  *   else draws (a neighbouring block's corner, a vertex of a kept face), so
  *   both sides of a shared edge are cut at the same vertices.
@@ -41,6 +41,7 @@
 #define PLAIN_TOLERANCE 2.0 /* colour levels */
 
 typedef struct lod_grid {
+    double fx, fy, cx, cy; /* the mesh's camera: col = x / z fx + cx */
     long nverts;
     int32_t *col, *row; /* pixel of each vertex; on[] says whether it has one */
     uint8_t *on;
@@ -84,6 +85,7 @@ static void grid_pixels(const p3d_mesh *m, lod_grid *g)
 {
     double fx = m->width / (2.0 * tan(m->hfov / 2.0)), fy = m->height / (2.0 * tan(m->vfov / 2.0));
     double cx = m->width / 2 - 0.5, cy = m->height / 2 - 0.5;
+    g->fx = fx, g->fy = fy, g->cx = cx, g->cy = cy;
     for (long i = 0; i < m->nverts; i++) {
         const float *p = m->xyz + 3 * i;
         if (!(p[2] > 0) || !isfinite(p[0]) || !isfinite(p[1]) || !isfinite(p[2]))
@@ -212,13 +214,34 @@ static double fan_predict(const double *val, int s, int i, int j)
     return (1 - t) * val[h * n + h] + t * ((1 - r) * corner[q] + r * corner[(q + 1) & 3]);
 }
 
-/* Whether the block's inverse depth fits its fan within max_dw: 1/z is
+double raster_lod_allowed_dw(const raster_lod_bound *bound, double a, double b, double w_min,
+                             double w_max)
+{
+    const double *c = bound->shift;
+    double k = 1.0 - c[2] * w_max;
+    if (!(bound->err_px > 0) || !(k >= 0.5))
+        return 0; /* the camera comes close to the surface: no simplification */
+    double speed = bound->focal * fmax(c[0] + c[2] * a, c[1] + c[2] * b);
+    double dw = speed > 0 ? bound->err_px * k * k / speed : INFINITY;
+    /* even for a still camera, depth order against other layers is kept */
+    return fmin(dw, 0.01 * w_min);
+}
+
+/* Whether the block's inverse depth fits its fan within the bound: 1/z is
  * linear in the pixel position across a flat triangle. Leaves 1/z in w. */
-static int block_flat(const p3d_mesh *m, const int32_t *V, int s, double max_dw, double *w)
+static int block_flat(const p3d_mesh *m, const lod_grid *g, const raster_lod_bound *bound,
+                      const int32_t *V, int s, double *w)
 {
     int n = s + 1;
-    for (int k = 0; k < n * n; k++)
+    double w_min = INFINITY, w_max = 0;
+    for (int k = 0; k < n * n; k++) {
         w[k] = 1.0 / m->xyz[3 * (long)V[k] + 2];
+        w_min = fmin(w_min, w[k]), w_max = fmax(w_max, w[k]);
+    }
+    /* the block's extent in normalised coordinates: its corners' columns and rows */
+    double a = fmax(fabs(g->col[V[0]] - g->cx), fabs(g->col[V[s]] - g->cx)) / g->fx;
+    double b = fmax(fabs(g->row[V[0]] - g->cy), fabs(g->row[V[s * n]] - g->cy)) / g->fy;
+    double max_dw = raster_lod_allowed_dw(bound, a, b, w_min, w_max);
     for (int i = 0; i <= s; i++)
         for (int j = 0; j <= s; j++)
             if (!(fabs(w[i * n + j] - fan_predict(w, s, i, j)) <= max_dw))
@@ -374,8 +397,10 @@ static int block_fan(lod_out *o, const p3d_mesh *m, const lod_grid *g, const int
     return push_face(o, centre, prev, first, plain);
 }
 
-int raster_lod_build(p3d_ctx *ctx, const p3d_mesh *m, double max_dw, raster_lod *out)
+int raster_lod_build(p3d_ctx *ctx, const p3d_mesh *m, const raster_lod_bound *bound,
+                     raster_lod *out)
 {
+    int simplify = bound && bound->err_px > 0;
     memset(out, 0, sizeof *out);
     lod_grid g;
     int32_t *V = malloc(sizeof(int32_t) * (MAX_BLOCK + 1) * (MAX_BLOCK + 1));
@@ -390,14 +415,14 @@ int raster_lod_build(p3d_ctx *ctx, const p3d_mesh *m, double max_dw, raster_lod 
         memset(out, 0, sizeof *out);
         return p3d_fail(ctx, P3D_E_NOMEM, "out of memory simplifying a mesh of %ld faces", m->nfaces);
     }
-    if (m->width > 0 && m->height > 0 && m->hfov > 0 && m->vfov > 0 && max_dw > 0) {
+    if (m->width > 0 && m->height > 0 && m->hfov > 0 && m->vfov > 0 && simplify) {
         grid_pixels(m, &g);
         grid_cells(m, &g);
     }
     /* flat blocks, smallest first: a block is tried only where its four
      * quarters were flat */
     int lg = 0;
-    for (int s = MIN_BLOCK; s <= MAX_BLOCK && max_dw > 0; s *= 2, lg++)
+    for (int s = MIN_BLOCK; s <= MAX_BLOCK && simplify; s *= 2, lg++)
         for (long t = 0; t < m->nverts; t++) {
             if (!g.cell[t] || mod(g.col[t], s) || mod(g.row[t], s))
                 continue;
@@ -410,7 +435,7 @@ int raster_lod_build(p3d_ctx *ctx, const p3d_mesh *m, double max_dw, raster_lod 
             } else if (!block_vertices(&g, (int32_t)t, s, V)) {
                 continue;
             }
-            if (block_flat(m, V, s, max_dw, val))
+            if (block_flat(m, &g, bound, V, s, val))
                 level[t] = (int8_t)(lg + 1);
         }
     /* the largest blocks win; their cells are covered */

@@ -129,18 +129,20 @@ int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_optio
     if (opt->simplify > 0) {
         /* one simplification for all frames, with the error bound at the
          * largest camera move and the narrowest field of view among them */
-        double shift = 0, min_fov = INFINITY, c[3];
+        double shift[3] = {0, 0, 0}, min_fov = INFINITY, c[3];
         int side = mesh->width > mesh->height ? mesh->width : mesh->height;
         for (int v = 0; v < njobs; v++) {
             video_job job = make_job(opt, v, poses);
             for (int k = 0; k < job.nposes; k++) {
                 double fov = pose_view(mesh, &job, k, mean_loc_depth, c);
-                shift = fmax(shift, sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]));
+                for (int i = 0; i < 3; i++)
+                    shift[i] = fmax(shift[i], fabs(c[i]));
                 min_fov = fmin(min_fov, fov);
             }
         }
         double t0 = seconds();
-        rc = raster_lod_build(ctx, mesh, frame_lod_tolerance(opt->simplify, side, min_fov, shift), &lod);
+        raster_lod_bound bound = frame_lod_bound(opt->simplify, side, min_fov, shift);
+        rc = raster_lod_build(ctx, mesh, &bound, &lod);
         stats->render_seconds += seconds() - t0;
     }
     for (int v = 0; v < njobs && !rc; v++) {
