@@ -27,6 +27,10 @@ echo "mean_loc_depth $MLD"
 echo "== speed: 4 default videos, 240 frames each, $THREADS threads"
 /usr/bin/time -f "wall %e s, cpu %U s user + %S s sys" \
   "$BIN" render "$W/moon.ply" -o "$W/speed" --center-depth "$MLD" --threads "$THREADS" --stats --quiet
+echo "== the same from the mesh as it is (--simplify 0: no flat blocks drawn as fans)"
+/usr/bin/time -f "wall %e s, cpu %U s user + %S s sys" \
+  "$BIN" render "$W/moon.ply" -o "$W/speed0" --center-depth "$MLD" --threads "$THREADS" --stats \
+  --simplify 0 --quiet
 echo "== the same with the reference's exact 3x3 anti-flickering (--supersample 3)"
 /usr/bin/time -f "wall %e s, cpu %U s user + %S s sys" \
   "$BIN" render "$W/moon.ply" -o "$W/speed3" --center-depth "$MLD" --threads "$THREADS" --stats \
@@ -35,8 +39,11 @@ echo "== the same with the reference's exact 3x3 anti-flickering (--supersample 
 echo "== rendering alone (no encoder), 4 x 24 frames, $THREADS threads; CPU ms per stage"
 # passive waiting as photo3d render has it (src/cli/omp_wait.c)
 for ss in 2 3; do
-  echo "-- supersample $ss"
-  OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive} "$TOOLS/tool_render_bench" "$W/moon.ply" 24 "$THREADS" $ss | grep -v hash
+  for px in 0.1 0; do
+    echo "-- supersample $ss, simplify $px px (frames against the exact ones)"
+    OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive} P3D_COMPARE=$([ $px = 0 ] && echo 0 || echo 1) \
+      "$TOOLS/tool_render_bench" "$W/moon.ply" 24 "$THREADS" $ss $px | grep -v hash
+  done
 done
 
 echo "== parity with the reference's videos (first 240 frames)"

@@ -5,8 +5,11 @@
  * the process CPU time per stage (robust on a busy machine), frames per
  * wall and per CPU second, and an FNV-1a hash of the finished frames, so two
  * builds can be checked to draw the very same pixels.
+ * The mesh is simplified first as photo3d render does (--simplify).
  * Usage: tool_render_bench MESH.ply [FRAMES_PER_VIDEO=24] [THREADS=1] [SUPERSAMPLE]
- *        [LOD_ERROR_PX] (0: the mesh as it is) */
+ *        [SIMPLIFY_PX] (0: the mesh as it is)
+ * With P3D_COMPARE=1 each frame is also drawn from the mesh as it is (not
+ * timed) and the mean and worst PSNR between the two are printed. */
 #include "photo3d/io.h"
 #include "photo3d/render.h"
 #include "render/frame.h"
@@ -82,7 +85,8 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("simplified (%.2f px): %ld of %ld faces kept, %ld blocks as %ld textured and %ld plain "
-           "faces, %.0f ms\n", lod_px, lod.nfaces, mesh.nfaces, lod.nblocks, lod.ntfaces, lod.npfaces,
+           "faces (%ld blocks as two), %.0f ms\n", lod_px, lod.nfaces, mesh.nfaces, lod.nblocks, lod.ntfaces,
+           lod.npfaces, lod.nquads,
            1e3 * (seconds(CLOCK_PROCESS_CPUTIME_ID) - tl0));
     raster_canvas canvas;
     p3d_image square = {0}, out = {0};

@@ -52,7 +52,7 @@ typedef struct raster_lod {
     int32_t *pfaces; /* their triangles */
     uint32_t *atlas; /* the blocks' vertex colours as texels, R | G << 8 | B << 16 */
     int atlas_w, atlas_h, atlas_stride; /* texels used; RASTER_ATLAS_SPARE spare columns and rows */
-    long nblocks;
+    long nblocks, nquads; /* blocks, and those drawn as two triangles rather than a fan */
 } raster_lod;
 
 /* How far the simplified mesh may move any point on screen: err_px output

@@ -4,13 +4,16 @@
  * centre lies inside or on all three edges and its 1/z is larger than the
  * z-buffer's. The barycentric weights come straight from the edge
  * functions; 1/z and colour/z are interpolated with them (both are linear
- * in screen space), so the colour is perspective-correct. Every pixel goes
- * through the same float operations (no FMA contraction in ISO C mode),
- * which keeps shared edges exact and makes the two versions agree bit for
- * bit: the portable one uses GCC vector types and stores lane by lane, the
- * AVX-512 one masked stores. The AVX-512 one also draws two consecutive
- * triangles that fit one stamp together (a grid cell) in one stamp when no
- * pixel is in both, which gives the pixels of drawing them in turn. */
+ * in screen space), so the colour is perspective-correct. Textured
+ * triangles (the simplified mesh's blocks, raster_lod.c) take their colour
+ * from the texels around the point's place in the mesh's own camera,
+ * interpolated as the mesh's cells are (texel()). Every pixel goes through
+ * the same operations (no FMA contraction in ISO C mode), which keeps
+ * shared edges exact and makes the two versions agree bit for bit: the
+ * portable one uses GCC vector types and stores lane by lane, the AVX-512
+ * one masked stores. The AVX-512 one also draws two consecutive triangles
+ * that fit one stamp together (a grid cell) in one stamp when no pixel is
+ * in both, which gives the pixels of drawing them in turn. */
 #include "render/raster_batch.h"
 
 #include <immintrin.h>
@@ -23,6 +26,13 @@
 typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
 typedef float v4f __attribute__((vector_size(16)));
+
+/* x * w / 2^15 rounded as vpmulhrsw does (x a colour difference, w a Q15
+ * weight); >> of a negative int is arithmetic in GCC and Clang. */
+static inline int mul_round_q15(int x, int w)
+{
+    return ((x * w >> 14) + 1) >> 1;
+}
 
 /* The colour at texel coordinate (u, v) (texel centres at integers),
  * interpolated as the mesh's own triangles do: a cell is split along its
@@ -42,12 +52,15 @@ static uint32_t texel(const raster_texture *tex, float u, float v)
     uint32_t a = upper ? p[0] : p[tex->stride + 1], b = upper ? p[1] : p[tex->stride];
     uint32_t c = upper ? p[tex->stride] : p[1];
     float gx = upper ? fx : 1.0f - fx, gy = upper ? fy : 1.0f - fy;
+    /* weights in Q15 (1 held at 32767), channels in integers, as vpmulhrsw */
+    int wx = (int)(gx * 32768.0f), wy = (int)(gy * 32768.0f);
+    wx = wx < 32767 ? wx : 32767;
+    wy = wy < 32767 ? wy : 32767;
     uint32_t out = 0;
     for (int ch = 0; ch < 3; ch++) {
-        float va = (float)(a >> 8 * ch & 255), vb = (float)(b >> 8 * ch & 255);
-        float vc = (float)(c >> 8 * ch & 255);
-        float value = va + (vb - va) * gx + (vc - va) * gy + 0.5f;
-        value = value < 255.0f ? value : 255.0f;
+        int va = (int)(a >> 8 * ch & 255), vb = (int)(b >> 8 * ch & 255), vc = (int)(c >> 8 * ch & 255);
+        int value = va + mul_round_q15(vb - va, wx) + mul_round_q15(vc - va, wy);
+        value = value < 0 ? 0 : value > 255 ? 255 : value;
         out |= (uint32_t)value << 8 * ch;
     }
     return out;
@@ -133,10 +146,18 @@ void fill_batch_portable(const setup_batch *t, raster_canvas *cv)
         fill_triangle_portable(t, i, cv);
 }
 
-#if defined(__AVX512F__) && defined(__AVX512VL__)
+#if defined(__AVX512F__) && defined(__AVX512VL__) && defined(__AVX512BW__)
 /* GCC at -O2 leaves these as calls, passing the 16-lane values through the
  * stack, which costs more than the arithmetic. */
 #define FORCE_INLINE static inline __attribute__((always_inline))
+
+/* For vpermw: word k of 8 texels' channels (4 each) takes the low word of
+ * lane k / 4 (first half) or 8 + k / 4 (second half). */
+static const uint16_t spread_words[64] = {
+    0,  0,  0,  0,  2,  2,  2,  2,  4,  4,  4,  4,  6,  6,  6,  6,
+    8,  8,  8,  8,  10, 10, 10, 10, 12, 12, 12, 12, 14, 14, 14, 14,
+    16, 16, 16, 16, 18, 18, 18, 18, 20, 20, 20, 20, 22, 22, 22, 22,
+    24, 24, 24, 24, 26, 26, 26, 26, 28, 28, 28, 28, 30, 30, 30, 30};
 
 static const float lane_x[16] = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3};
 static const float lane_y[16] = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3};
@@ -256,19 +277,25 @@ FORCE_INLINE __m512i texels(const source *s, weights w, __mmask16 m)
     __m512i c = _mm512_mask_blend_epi32(upper, c10, c01);
     __m512 gx = _mm512_mask_blend_ps(upper, _mm512_sub_ps(unit, fx), fx);
     __m512 gy = _mm512_mask_blend_ps(upper, _mm512_sub_ps(unit, fy), fy);
-    __m512i out = none, byte = _mm512_set1_epi32(255);
-#pragma GCC unroll 3
-    for (int ch = 0; ch < 3; ch++) { /* unrolled: constant shift counts */
-        __m512 va = _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(a, 8 * ch), byte));
-        __m512 vb = _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(b, 8 * ch), byte));
-        __m512 vc = _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(c, 8 * ch), byte));
-        __m512 value = _mm512_add_ps(va, _mm512_mul_ps(_mm512_sub_ps(vb, va), gx));
-        value = _mm512_add_ps(_mm512_add_ps(value, _mm512_mul_ps(_mm512_sub_ps(vc, va), gy)),
-                              _mm512_set1_ps(0.5f));
-        value = _mm512_min_ps(value, _mm512_set1_ps(255.0f));
-        out = _mm512_or_si512(out, _mm512_slli_epi32(_mm512_cvttps_epi32(value), 8 * ch));
+    /* channel math in 16 bits, 8 texels (32 channels) per register: each
+     * lane's Q15 weights spread over its texel's 4 channels */
+    const __m512 q15 = _mm512_set1_ps(32768.0f);
+    const __m512i top = _mm512_set1_epi32(32767);
+    __m512i wx = _mm512_min_epi32(_mm512_cvttps_epi32(_mm512_mul_ps(gx, q15)), top);
+    __m512i wy = _mm512_min_epi32(_mm512_cvttps_epi32(_mm512_mul_ps(gy, q15)), top);
+    __m512i spread_lo = _mm512_loadu_si512(spread_words), spread_hi = _mm512_loadu_si512(spread_words + 32);
+    __m256i half[2];
+    for (int h = 0; h < 2; h++) {
+        __m512i spread = h ? spread_hi : spread_lo;
+        __m512i wxs = _mm512_permutexvar_epi16(spread, wx), wys = _mm512_permutexvar_epi16(spread, wy);
+        __m512i va = _mm512_cvtepu8_epi16(h ? _mm512_extracti64x4_epi64(a, 1) : _mm512_castsi512_si256(a));
+        __m512i vb = _mm512_cvtepu8_epi16(h ? _mm512_extracti64x4_epi64(b, 1) : _mm512_castsi512_si256(b));
+        __m512i vc = _mm512_cvtepu8_epi16(h ? _mm512_extracti64x4_epi64(c, 1) : _mm512_castsi512_si256(c));
+        __m512i value = _mm512_add_epi16(va, _mm512_mulhrs_epi16(_mm512_sub_epi16(vb, va), wxs));
+        value = _mm512_add_epi16(value, _mm512_mulhrs_epi16(_mm512_sub_epi16(vc, va), wys));
+        half[h] = _mm512_cvtusepi16_epi8(_mm512_max_epi16(value, none));
     }
-    return out;
+    return _mm512_inserti64x4(_mm512_castsi256_si512(half[0]), half[1], 1);
 }
 
 /* Writes the lanes of m whose 1/z beats the z-buffer's into the 4x4 stamp
@@ -374,7 +401,7 @@ void fill_batch(const setup_batch *t, raster_canvas *cv)
 {
     for (int i = 0; i < t->n; i++) {
         int xa = t->xa[i], xb = t->xb[i], ya = t->ya[i], yb = t->yb[i];
-        if (i + 1 < t->n && !t->tex) {
+        if (i + 1 < t->n) {
             int sx = xa < t->xa[i + 1] ? xa : t->xa[i + 1], sy = ya < t->ya[i + 1] ? ya : t->ya[i + 1];
             int ex = xb > t->xb[i + 1] ? xb : t->xb[i + 1], ey = yb > t->yb[i + 1] ? yb : t->yb[i + 1];
             if (ex - sx < STAMP && ey - sy < STAMP) {

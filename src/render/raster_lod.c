@@ -227,10 +227,27 @@ double raster_lod_allowed_dw(const raster_lod_bound *bound, double a, double b, 
     return fmin(dw, 0.01 * w_min);
 }
 
-/* Whether the block's inverse depth fits its fan within the bound: 1/z is
- * linear in the pixel position across a flat triangle. Leaves 1/z in w. */
+/* What two triangles split along the top-right to bottom-left diagonal
+ * (as the mesh's cells) give at vertex (i, j), linear over each. */
+static double quad_predict(const double *val, int s, int i, int j)
+{
+    int n = s + 1;
+    if (i + j <= s)
+        return val[0] + (val[s] - val[0]) * j / s + (val[s * n] - val[0]) * i / s;
+    double br = val[s * n + s];
+    return br + (val[s * n] - br) * (s - j) / s + (val[s] - br) * (s - i) / s;
+}
+
+static double predict(const double *val, int s, int i, int j, int quad)
+{
+    return quad ? quad_predict(val, s, i, j) : fan_predict(val, s, i, j);
+}
+
+/* Whether the block's inverse depth fits its fan (quad: its two corner
+ * triangles) within the bound: 1/z is linear in the pixel position across
+ * a flat triangle. Leaves 1/z in w. */
 static int block_flat(const p3d_mesh *m, const lod_grid *g, const raster_lod_bound *bound,
-                      const int32_t *V, int s, double *w)
+                      const int32_t *V, int s, int quad, double *w)
 {
     int n = s + 1;
     double w_min = INFINITY, w_max = 0;
@@ -244,7 +261,7 @@ static int block_flat(const p3d_mesh *m, const lod_grid *g, const raster_lod_bou
     double max_dw = raster_lod_allowed_dw(bound, a, b, w_min, w_max);
     for (int i = 0; i <= s; i++)
         for (int j = 0; j <= s; j++)
-            if (!(fabs(w[i * n + j] - fan_predict(w, s, i, j)) <= max_dw))
+            if (!(fabs(w[i * n + j] - predict(w, s, i, j, quad)) <= max_dw))
                 return 0;
     return 1;
 }
@@ -252,7 +269,7 @@ static int block_flat(const p3d_mesh *m, const lod_grid *g, const raster_lod_bou
 /* Whether the fan's vertex colours reproduce every vertex's colour within
  * PLAIN_TOLERANCE levels, so that the block needs no texture. Colours are
  * interpolated perspective-correctly (colour/z linearly, over 1/z). */
-static int block_plain(const p3d_mesh *m, const int32_t *V, int s, double *w, double *cw)
+static int block_plain(const p3d_mesh *m, const int32_t *V, int s, int quad, double *w, double *cw)
 {
     int n = s + 1;
     for (int k = 0; k < n * n; k++)
@@ -262,7 +279,7 @@ static int block_plain(const p3d_mesh *m, const int32_t *V, int s, double *w, do
             cw[k] = m->rgba[4 * (long)V[k] + ch] * w[k];
         for (int i = 0; i <= s; i++)
             for (int j = 0; j <= s; j++) {
-                double pred = fan_predict(cw, s, i, j) / fan_predict(w, s, i, j);
+                double pred = predict(cw, s, i, j, quad) / predict(w, s, i, j, quad);
                 if (!(fabs(m->rgba[4 * (long)V[i * n + j] + ch] - pred) <= PLAIN_TOLERANCE))
                     return 0;
             }
@@ -364,6 +381,30 @@ static int push_face(lod_out *o, long a, long b, long c, int plain)
     return 1;
 }
 
+/* Whether a vertex of the block's boundary other than its corners is drawn
+ * by anything else (then its edge must pass through it). */
+static int boundary_used(const lod_grid *g, const int32_t *V, int s)
+{
+    int n = s + 1;
+    for (int k = 1; k < s; k++)
+        if (g->used[V[k]] || g->used[V[k * n + s]] || g->used[V[s * n + k]] || g->used[V[k * n]])
+            return 1;
+    return 0;
+}
+
+/* A block as its two corner triangles, split as the mesh's cells (the
+ * rasterizer draws such a pair in one pass over the block). */
+static int block_quad(lod_out *o, const p3d_mesh *m, const int32_t *V, int s, int tx, int ty, int plain)
+{
+    int n = s + 1;
+    long tl = push_vertex(o, m, V[0], (float)tx, (float)ty, plain);
+    long tr = push_vertex(o, m, V[s], (float)(tx + s), (float)ty, plain);
+    long bl = push_vertex(o, m, V[s * n], (float)tx, (float)(ty + s), plain);
+    long br = push_vertex(o, m, V[s * n + s], (float)(tx + s), (float)(ty + s), plain);
+    return tl >= 0 && tr >= 0 && bl >= 0 && br >= 0 && push_face(o, tl, tr, bl, plain) &&
+           push_face(o, br, bl, tr, plain);
+}
+
 /* The fan of a block: its centre and the boundary vertices that anything
  * else draws, textured from the block's tile at (tx, ty) unless plain. */
 static int block_fan(lod_out *o, const p3d_mesh *m, const lod_grid *g, const int32_t *V, int s,
@@ -435,7 +476,7 @@ int raster_lod_build(p3d_ctx *ctx, const p3d_mesh *m, const raster_lod_bound *bo
             } else if (!block_vertices(&g, (int32_t)t, s, V)) {
                 continue;
             }
-            if (block_flat(m, &g, bound, V, s, val))
+            if (block_flat(m, &g, bound, V, s, 0, val))
                 level[t] = (int8_t)(lg + 1);
         }
     /* the largest blocks win; their cells are covered */
@@ -455,7 +496,7 @@ int raster_lod_build(p3d_ctx *ctx, const p3d_mesh *m, const raster_lod_bound *bo
                 blocks = ok ? p : blocks;
             }
             if (ok)
-                blocks[nblocks++] = (block){(int32_t)t, s, block_plain(m, V, s, val, val + (s + 1) * (s + 1))};
+                blocks[nblocks++] = (block){(int32_t)t, s, block_plain(m, V, s, 0, val, val + (s + 1) * (s + 1))};
         }
     /* kept faces: all but those of covered cells */
     for (long f = 0; f < m->nfaces && ok; f++) {
@@ -518,7 +559,13 @@ int raster_lod_build(p3d_ctx *ctx, const p3d_mesh *m, const raster_lod_bound *bo
                 out->atlas[(size_t)(ty + i) * out->atlas_stride + tx + j] =
                     (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16;
             }
-        ok = block_fan(&o, m, &g, V, s, tx, ty, plain);
+        /* two triangles where nothing else needs the block's edges cut and
+         * they are as faithful as the fan */
+        double *cw = val + n * n;
+        int quad = !boundary_used(&g, V, s) && block_flat(m, &g, bound, V, s, 1, val) &&
+                   (!plain || block_plain(m, V, s, 1, val, cw));
+        ok = quad ? block_quad(&o, m, V, s, tx, ty, plain) : block_fan(&o, m, &g, V, s, tx, ty, plain);
+        out->nquads += quad;
     }
     if (ok && nblocks == 0)
         out->ntfaces_front = 0;
