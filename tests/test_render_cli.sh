@@ -112,6 +112,8 @@ expect_exit 2 "$P3D_BIN" render "$T/tiny.ply" --video zoom-out
 expect_err "unknown video 'zoom-out'"
 expect_exit 2 "$P3D_BIN" render "$T/tiny.ply" --format avi
 expect_err "--format"
+expect_exit 2 "$P3D_BIN" render "$T/tiny.ply" --simplify -0.5
+expect_err "--simplify: -0.5 is not a distance in pixels"
 expect_exit 1 "$P3D_BIN" render "$T/tiny.ply" --path "$T/nopath.txt"
 expect_err "nopath.txt: cannot open"
 
