@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     p3d_mesh mesh;
     if (p3d_mesh_load_ply(&ctx, path, &mesh) == P3D_OK) {
         raster_lod lod;
-        if (raster_lod_build(&ctx, &mesh, 1e-2, &lod) == P3D_OK)
+        raster_lod_bound bound = {0.5, 1000, {0.05, 0.05, 0.05}};
+        if (raster_lod_build(&ctx, &mesh, &bound, &lod) == P3D_OK)
             raster_lod_free(&lod);
         p3d_mesh_free(&mesh);
     }
