@@ -53,6 +53,24 @@ def close_mask(mask, context):
     return ((mask > 0) | ((u > 0) & (context == 0))).float()
 
 
+def smooth_gap(d, mask, context):
+    """smooth_cntsyn_gap: two Jacobi steps over the mask, mean of the
+    4-neighbours in context | mask as sum / (count + 1e-6); outside pixels
+    do not count (np.roll would wrap around; the LDI crops never touch the
+    canvas border)."""
+    cm = np.pad((mask | context).astype(np.float64), 1)
+    for _ in range(2):
+        dp = np.pad(d, 1)
+        s = sum(dp[1 + dy:dp.shape[0] - 1 + dy, 1 + dx:dp.shape[1] - 1 + dx] *
+                cm[1 + dy:cm.shape[0] - 1 + dy, 1 + dx:cm.shape[1] - 1 + dx]
+                for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)))
+        c = sum(cm[1 + dy:cm.shape[0] - 1 + dy, 1 + dx:cm.shape[1] - 1 + dx]
+                for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)))
+        f = s / (c + 1e-6)
+        d = np.where(mask & (f != 0), f, d)
+    return d
+
+
 def reference(nets, job, gray):
     context, mask, edge, depth = (t(job[k]) for k in ('context', 'mask', 'edge', 'depth'))
     rgb = torch.from_numpy(job['rgb'].astype(np.float32)).permute(2, 0, 1)[None] / 255.0
@@ -71,6 +89,8 @@ def reference(nets, job, gray):
     x = torch.cat([(logd - mu) * context, E, context, close_mask(mask, context)], 1)
     out = run_padded(nets['depth'], x)
     D = torch.where(mask > 0, torch.exp(out + mu), torch.where(context > 0, depth, torch.zeros_like(depth)))
+    D = smooth_gap(D[0, 0].double().numpy(), job['mask'] > 0, job['context'] > 0)
+    D = torch.from_numpy(D.astype(np.float32))[None, None]
     # 6.4 colour
     ctxc = context * (1 - mask)
     rgbf = rgb * ctxc

@@ -61,6 +61,7 @@ int main(int argc, char **argv)
     }
     float *depth_out = f;
     p3d_inpaint_job job = {w, h, c8, m8, e8, depth.data, rgb8, atoi(argv[5]), edge_out, depth_out, rgb_out};
+    job.smooth_gap = 1;
     if (be.edges(&ctx, be.state, &job) || be.depth(&ctx, be.state, &job) || be.color(&ctx, be.state, &job))
         return fail(&ctx);
     float *eo = f + n, *ro = f + 2 * n;

@@ -22,6 +22,9 @@ typedef struct p3d_inpaint_job {
     uint8_t *edge_out;      /* edges(): 1 = synthesised depth edge inside the mask, plus the input edges */
     float *depth_out;       /* depth(): depth at every mask pixel (may read edge_out) */
     uint8_t *rgb_out;       /* color(): colour at every mask pixel (may read edge_out, depth_out) */
+    /* Reference steps a backend may do (ALGORITHM.md 6.3; the classical one does not): */
+    int smooth_gap;         /* depth(): smooth_cntsyn_gap after the depth net (inpainting jobs;
+                             * the border band's are not smoothed, as in the reference) */
 } p3d_inpaint_job;
 
 typedef struct p3d_inpaint_backend {

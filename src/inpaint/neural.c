@@ -1,6 +1,7 @@
 /* The neural backend (neural.h): builds each network's input tensor from a
  * job as the reference's forward_3P does (ALGORITHM.md 6.1-6.4), runs the
  * network (src/nn/networks.h) and composites the result into the job. */
+#include "inpaint/edge_paths.h"
 #include "inpaint/neural.h"
 #include "nn/networks.h"
 
@@ -119,7 +120,7 @@ static int neural_edges(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
 }
 
 /* 6.3: [zm, edge_out, context, closed mask], zm = (log d - mu) * context;
- * depth = exp(out + mu) in the mask. */
+ * depth = exp(out + mu) in the mask, then smooth_cntsyn_gap. */
 static int neural_depth(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
 {
     neural_state *s = state;
@@ -159,6 +160,8 @@ static int neural_depth(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
                 if (job->mask[i])
                     job->depth_out[i] = (float)exp(*at(&out, 0, x, y) + mu);
             }
+    if (!ctx->status && job->smooth_gap)
+        depth_smooth_gap(job->depth_out, job->mask, job->context, w, h);
     free(closed);
     free(in.data);
     free(out.data);

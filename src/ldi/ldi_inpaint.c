@@ -127,6 +127,7 @@ static int build_job(p3d_ctx *ctx, const ldi *l, const ldi_edges *edges, const u
     job->context = context, job->mask = mask, job->edge = edge;
     job->depth = depth, job->rgb = rgb, job->gray = gray;
     job->edge_out = edge_out, job->depth_out = depth_out, job->rgb_out = rgb_out;
+    job->smooth_gap = 1;
     return P3D_OK;
 }
 
