@@ -53,8 +53,51 @@ static void smooth_gap(void)
     CHECK_NEAR(d[5], 4.0, 0);
 }
 
+/* refine_depth_around_edge: 12x5, context x = 0 (depth 9), mask x 1..10;
+ * near path x = 5, far path x = 6 (id 3; another id 4 elsewhere is left
+ * alone). Band 2: near band x 3..5, far band x 6..8 (alternate cross
+ * dilations). Net depth 1 at x 1..2, 2 at x 9..10, 1.5 in between: the
+ * bands fill from outside in, each from its own side only: a crisp step. */
+static void refine_edge(void)
+{
+    enum { W = 12, H = 5 };
+    uint8_t mask[W * H];
+    int32_t npath[W * H], fpath[W * H];
+    float d[W * H];
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            int i = y * W + x;
+            mask[i] = x >= 1 && x <= 10;
+            npath[i] = x == 5 ? 3 : -1;
+            fpath[i] = x == 6 ? 3 : -1;
+            d[i] = x == 0 ? 9.0f : x <= 2 ? 1.0f : x >= 9 ? 2.0f : 1.5f;
+        }
+    npath[2] = 4, fpath[1] = 4;
+    d[11] = 0.0f; /* x = 11 is outside the mask: 0, never read */
+    CHECK_INT(depth_refine_edge(d, npath, fpath, 3, mask, W, H, 2), 0);
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            float want = x == 0 ? 9.0f : x == 11 && y == 0 ? 0.0f : x <= 5 ? 1.0f : 2.0f;
+            if (x == 11 && y > 0)
+                want = 2.0f;
+            CHECK_NEAR(d[y * W + x], want, 0);
+        }
+    /* With band 0 only the two paths are refilled, from their other
+     * neighbours: x = 5 from x = 4 (1.25), x = 6 from x = 7 (1.75). */
+    for (int y = 0; y < H; y++)
+        for (int x = 3; x <= 8; x++)
+            d[y * W + x] = x == 4 ? 1.25f : x == 7 ? 1.75f : 1.5f;
+    CHECK_INT(depth_refine_edge(d, npath, fpath, 3, mask, W, H, 0), 0);
+    for (int y = 0; y < H; y++) {
+        CHECK_NEAR(d[y * W + 5], 1.25, 0);
+        CHECK_NEAR(d[y * W + 6], 1.75, 0);
+        CHECK_NEAR(d[y * W + 3], 1.5, 0);
+    }
+}
+
 int main(void)
 {
     smooth_gap();
+    refine_edge();
     return tl_finish();
 }
