@@ -153,14 +153,15 @@ static int build_job(p3d_ctx *ctx, const ldi *l, const ldi_edges *edges, const u
         return p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory for a %dx%d crop", w, h);
     j->mem = mem;
     j->x0 = x0, j->y0 = y0;
+    /* 4-byte arrays first (alignment), then the byte arrays */
     float *depth = (float *)mem, *depth_out = depth + n;
-    j->node = (int32_t *)(depth_out + n);
-    j->label = (uint8_t *)(j->node + n);
+    float *end_depth = depth_out + n, *front = end_depth + n;
+    j->node = (int32_t *)(front + n);
+    int32_t *npath = j->node + n, *fpath = npath + n;
+    j->label = (uint8_t *)(fpath + n);
     uint8_t *context = j->label + n, *mask = context + n, *edge = mask + n, *edge_out = edge + n;
     uint8_t *rgb = edge_out + n, *rgb_out = rgb + 3 * n;
-    int32_t *npath = (int32_t *)(rgb_out + 3 * n), *fpath = npath + n;
-    float *end_depth = (float *)(fpath + n), *front = end_depth + n;
-    int8_t *far_dir = (int8_t *)(front + n);
+    int8_t *far_dir = (int8_t *)(rgb_out + 3 * n);
     uint8_t *self = (uint8_t *)(far_dir + n), *erode = self + n, *hole = erode + n;
     int32_t ids[MAX_TOUCHING];
     const int32_t *nodes = edges->nodes + edges->start[j->e];
