@@ -53,6 +53,24 @@ def close_mask(mask, context):
     return ((mask > 0) | ((u > 0) & (context == 0))).float()
 
 
+def smooth_gap(d, mask, context):
+    """smooth_cntsyn_gap: two Jacobi steps over the mask, mean of the
+    4-neighbours in context | mask as sum / (count + 1e-6); outside pixels
+    do not count (np.roll would wrap around; the LDI crops never touch the
+    canvas border)."""
+    cm = np.pad((mask | context).astype(np.float64), 1)
+    for _ in range(2):
+        dp = np.pad(d, 1)
+        s = sum(dp[1 + dy:dp.shape[0] - 1 + dy, 1 + dx:dp.shape[1] - 1 + dx] *
+                cm[1 + dy:cm.shape[0] - 1 + dy, 1 + dx:cm.shape[1] - 1 + dx]
+                for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)))
+        c = sum(cm[1 + dy:cm.shape[0] - 1 + dy, 1 + dx:cm.shape[1] - 1 + dx]
+                for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)))
+        f = s / (c + 1e-6)
+        d = np.where(mask & (f != 0), f, d)
+    return d
+
+
 def reference(nets, job, gray):
     context, mask, edge, depth = (t(job[k]) for k in ('context', 'mask', 'edge', 'depth'))
     rgb = torch.from_numpy(job['rgb'].astype(np.float32)).permute(2, 0, 1)[None] / 255.0
@@ -71,6 +89,8 @@ def reference(nets, job, gray):
     x = torch.cat([(logd - mu) * context, E, context, close_mask(mask, context)], 1)
     out = run_padded(nets['depth'], x)
     D = torch.where(mask > 0, torch.exp(out + mu), torch.where(context > 0, depth, torch.zeros_like(depth)))
+    D = smooth_gap(D[0, 0].double().numpy(), job['mask'] > 0, job['context'] > 0)
+    D = torch.from_numpy(D.astype(np.float32))[None, None]
     # 6.4 colour
     ctxc = context * (1 - mask)
     rgbf = rgb * ctxc
@@ -141,7 +161,60 @@ def main():
         if gray:
             m = job['mask'] > 0
             check(np.all(c[m, 0] == c[m, 1]) and np.all(c[m, 1] == c[m, 2]), 'gray: R == G == B in the mask')
+    traced(paths, tmp)
     return 1 if failures else 0
+
+
+def traced(paths, tmp):
+    """A job with one end point (context edge pixel (29, 30) ending at the
+    hole x >= 30, far node below it): the edge net runs 1 + REPEATS times,
+    the edges in the hole are the traced near path, the far path runs beside
+    it (4-adjacent, disjoint)."""
+    h, w = 60, 80
+    job = make_job(h, w, 7, 0, 0)
+    yy, xx = np.mgrid[0:h, 0:w]
+    job['context'] = (xx < 30).astype(np.float32)
+    job['mask'] = (xx >= 30).astype(np.float32)
+    job['edge'] = ((yy == 30) & (xx >= 20) & (xx < 30)).astype(np.float32)
+    job['depth'] = np.where(xx < 30, np.where(yy <= 30, 1.0, 3.0), 0.0).astype(np.float32)
+    job['end_depth'] = np.zeros((h, w), np.float32)
+    job['end_depth'][30, 29] = 1.0
+    job['far_dir'] = np.full((h, w), -1, np.float32)
+    job['far_dir'][30, 29] = 2
+    for k, v in job.items():
+        np.save(os.path.join(tmp, k + '.npy'), v.astype(np.float32))
+    outs = {}
+    for repeats in ('2full', '2', '0'):
+        r = subprocess.run([TOOL, *paths, tmp, '0', repeats], capture_output=True, text=True)
+        if r.returncode != 0:
+            check(False, 'traced: tool_neural failed: %s' % r.stderr.strip())
+            return
+        words = r.stdout.split()
+        runs, passes = int(words[-3]), int(words[-1])
+        want = 1 + int(repeats[0])
+        outs[repeats] = [np.load(os.path.join(tmp, k + '.npy')) for k in ('edge_out', 'npath', 'fpath', 'depth_out')]
+        if repeats == '2':
+            # a pass fed what the previous one was fed is not run: same result
+            check(passes == want and runs < want and all(np.array_equal(a, b) for a, b in zip(outs['2'], outs['2full'])),
+                  'traced, 2 repeats: %d runs of %d passes, same result as all 3 runs' % (runs, passes))
+        else:
+            check(runs == want and passes == want, 'traced, %s repeats: %d edge-net runs (%d passes)' % (repeats, runs, passes))
+    for k, v in zip(('edge_out', 'npath', 'fpath'), outs['2full']):
+        np.save(os.path.join(tmp, k + '.npy'), v)
+    e = np.load(os.path.join(tmp, 'edge_out.npy')) > 0
+    npath = np.load(os.path.join(tmp, 'npath.npy'))
+    fpath = np.load(os.path.join(tmp, 'fpath.npy'))
+    m = job['mask'] > 0
+    near = npath >= 0
+    check(near[30, 29] and near[m].sum() > 0, 'traced: a near path from the end point into the hole (%d pixels)'
+          % near[m].sum())
+    check(np.array_equal(e[m], near[m]) and np.array_equal(e[~m], job['edge'][~m] > 0),
+          'traced: edges = near path in the hole + input edges')
+    far = fpath >= 0
+    padded = np.pad(near, 1)
+    beside = padded[:-2, 1:-1] | padded[2:, 1:-1] | padded[1:-1, :-2] | padded[1:-1, 2:]
+    check(far[31, 29] and np.all(beside[far]) and not np.any(far & near),
+          'traced: far path (%d pixels) 4-adjacent to the near path, disjoint' % far.sum())
 
 
 if __name__ == '__main__':

@@ -118,7 +118,7 @@ int main(void)
      * nearest context), linked to its mask neighbours and the context. */
     long before = l.n;
     ldi_inpaint_stats st;
-    CHECK_INT(ldi_inpaint_iteration(&ctx, &l, &edges, cls, &p, 0.04, 0, &nearest_backend, NULL, &st),
+    CHECK_INT(ldi_inpaint_iteration(&ctx, &l, &edges, cls, &p, NULL, 0.04, 0, &nearest_backend, NULL, &st),
               P3D_OK);
     CHECK_INT(st.edges, 1);
     CHECK_INT(st.new_nodes, 128);

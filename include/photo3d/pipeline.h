@@ -27,13 +27,13 @@ typedef struct p3d_pipeline_options {
     int background_thickness_2;      /* 70: iteration 1 */
     int context_thickness_2;         /* 70 */
     int depth_edge_dilate;           /* 10: largest context erosion */
-    int depth_edge_dilate_2;         /* 5: (path refinement band; unused here) */
+    int depth_edge_dilate_2;         /* 5: path refinement band (neural backend) */
     int extrapolate_border;          /* 1: fill the band and run the edge clean-up */
     int extrapolation_thickness;     /* 60: band width P */
     int largest_size;                /* 512: colour patch limit (for neural backends) */
     int log_depth;                   /* 1: (for neural backends) */
     double ext_edge_threshold;       /* 0.002: (for neural backends) */
-    int repeat_inpaint_edge;         /* 1: (for neural backends) */
+    int repeat_inpaint_edge;         /* 1: two extra edge-net passes (neural backend) */
     int longer_side_len;             /* 960: working size */
     int min_component;               /* 200: smaller LDI components are dropped (hard-coded in the reference) */
 } p3d_pipeline_options;

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "core/atomic_file.h"
 #include "inpaint/backend.h"
+#include "inpaint/neural.h"
 #include "photo3d/midas.h"
 #include "photo3d/models.h"
 #include "photo3d/pipeline.h"
@@ -284,6 +285,10 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "  %-22s %7.3f s\n", "write PLY", t_save);
         if (want_videos)
             fprintf(stderr, "  %-22s %7.3f s\n", "videos", t_video);
+        if (!strcmp(backend.name, "neural")) {
+            long passes, runs = p3d_inpaint_neural_edge_runs(&backend, &passes);
+            fprintf(stderr, "  %-22s %7ld (of %ld passes)\n", "edge-net runs", runs, passes);
+        }
     }
     p3d_pipeline_debug_free(&dbg);
     p3d_mesh_free(&mesh);

@@ -22,6 +22,21 @@ typedef struct p3d_inpaint_job {
     uint8_t *edge_out;      /* edges(): 1 = synthesised depth edge inside the mask, plus the input edges */
     float *depth_out;       /* depth(): depth at every mask pixel (may read edge_out) */
     uint8_t *rgb_out;       /* color(): colour at every mask pixel (may read edge_out, depth_out) */
+    /* Reference steps a backend may do (ALGORITHM.md 6.3; the classical one does not): */
+    int smooth_gap;         /* depth(): smooth_cntsyn_gap after the depth net (inpainting jobs;
+                             * the border band's are not smoothed, as in the reference) */
+    const uint8_t *erode;     /* band_known backends: 1 = mask pixel of the eroded context band,
+                               * with depth, rgb and edge given as at context pixels; else NULL */
+    /* Edge path tracing (inpaint/edge_paths.h; NULL where the caller has no LDI to give them): */
+    const float *end_depth;   /* > 0 at end points: edge pixels touching the inpainted edge's own
+                               * silhouette (filter_irrelevant_edge_new), their depth */
+    const int8_t *far_dir;    /* at end points: direction (0 up, 1 right, 2 down, 3 left) of the end
+                               * node's far node that starts the far path, -1 none */
+    const float *front_depth; /* front-layer depth per pixel (splits a path between two end points) */
+    int edge_repeats;         /* repeat_inpaint_edge: extra edge-net passes fed the near paths (2) */
+    int refine_band;          /* depth_edge_dilate_2: refine_depth_around_edge's band */
+    int32_t *npath, *fpath;   /* edges(): near / far path id per pixel, -1 elsewhere (the caller
+                               * fills -1); depth() makes the depth a step between them */
 } p3d_inpaint_job;
 
 typedef struct p3d_inpaint_backend {
@@ -35,6 +50,9 @@ typedef struct p3d_inpaint_backend {
     int keep_context_band; /* 1: the visible context next to the silhouette is kept as it is
                             * (no depth_edge_dilate erosion band repainted): exemplar synthesis
                             * copies from it rather than needing a band to blend its fill into */
+    int band_known;        /* 1: jobs give the eroded band's depth, colour and edges too (job->erode):
+                            * the reference's edge and depth nets see the band as context and only
+                            * the colour net repaints it (ALGORITHM.md 6.2 step 1, 6.3 step 1) */
 } p3d_inpaint_backend;
 
 #endif

@@ -1,6 +1,7 @@
 /* The neural backend (neural.h): builds each network's input tensor from a
  * job as the reference's forward_3P does (ALGORITHM.md 6.1-6.4), runs the
  * network (src/nn/networks.h) and composites the result into the job. */
+#include "inpaint/edge_paths.h"
 #include "inpaint/neural.h"
 #include "nn/networks.h"
 
@@ -14,6 +15,9 @@
 
 typedef struct neural_state {
     p3d_net *edge, *depth, *color;
+    long edge_runs;   /* edge-net runs (a count for tests and benches) */
+    long edge_passes; /* edge passes, with those not run because their input repeated */
+    int always_run;   /* tests: run the net even when its input repeats */
 } neural_state;
 
 /* A zero (C, H, W) tensor, H and W rounded up to multiples of 128, with the
@@ -77,17 +81,76 @@ static int edge_near_mask(const p3d_inpaint_job *job)
     return 0;
 }
 
-/* 6.2: [R, G, B, disp / max disp, edge, context, mask] -> (out > 0.002) * mask + edge. */
-static int neural_edges(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
+/* Runs the edge net on in and thresholds: edge_out = (out > 0.002) * mask +
+ * edge; *grown = some mask pixel passed the threshold. */
+static int edge_pass(p3d_ctx *ctx, neural_state *s, const padded *in, p3d_inpaint_job *job, int *grown)
 {
-    neural_state *s = state;
+    padded out = {0};
+    *grown = 0;
+    if (run_net(ctx, s->edge, in, &out) == P3D_OK) {
+        s->edge_runs++;
+        for (int y = 0; y < job->height; y++)
+            for (int x = 0; x < job->width; x++) {
+                long i = (long)y * job->width + x;
+                int on = job->mask[i] && *at(&out, 0, x, y) > EDGE_THRESHOLD;
+                job->edge_out[i] = on || job->edge[i];
+                *grown |= on;
+            }
+    }
+    free(out.data);
+    return ctx->status;
+}
+
+/* 6.2 steps 4-5: near and far paths traced in the thresholded output; the
+ * edge net runs edge_repeats times more with the near paths as its edge
+ * channel, each output traced again (the last tracing wins; a pass whose
+ * edge channel is the previous pass's is not run again, its output would be
+ * the same: no near path, or the paths did not change); the edges
+ * become the near paths in the mask and the input edges in the context.
+ * The reference's second pass over all masks (a path with one end point
+ * defers to another mask's path from the same start that reaches a second
+ * end point) is not done: every mask keeps its own paths. */
+static int trace_paths(p3d_ctx *ctx, neural_state *s, padded *in, p3d_inpaint_job *job)
+{
+    const int w = job->width, h = job->height;
+    const long n = (long)w * h;
+    edge_path_input pin = {w, h, job->edge_out, job->mask, job->context, job->end_depth,
+                           job->far_dir, job->front_depth, job->refine_band};
+    for (int pass = 0; pass <= job->edge_repeats; pass++) {
+        int grown;
+        if (pass > 0) {
+            int same = 1;
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                    long i = (long)y * w + x;
+                    float v = job->npath[i] >= 0 || job->edge[i];
+                    same &= *at(in, 4, x, y) == v;
+                    *at(in, 4, x, y) = v;
+                }
+            /* the same input gives the same output (and tracing): no run */
+            s->edge_passes++;
+            if ((!same || s->always_run) && edge_pass(ctx, s, in, job, &grown))
+                return ctx->status;
+        }
+        if (edge_paths_trace(&pin, pass == job->edge_repeats, job->npath, job->fpath) < 0)
+            return p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory tracing edges");
+    }
+    for (long i = 0; i < n; i++)
+        job->edge_out[i] = (job->npath[i] >= 0 && job->mask[i]) || (job->context[i] && job->edge[i]);
+    return P3D_OK;
+}
+
+/* 6.2: [R, G, B, disp / max disp, edge, context, mask] -> (out > 0.002) * mask + edge,
+ * then the paths when the job has end points. */
+static int edges_on_view(p3d_ctx *ctx, neural_state *s, p3d_inpaint_job *job)
+{
     const int w = job->width, h = job->height;
     const long n = (long)w * h;
     for (long i = 0; i < n; i++)
         job->edge_out[i] = job->edge[i] != 0;
     if (!any_context(job) || !edge_near_mask(job))
         return P3D_OK;
-    padded in, out = {0};
+    padded in;
     if (padded_alloc(ctx, &in, 7, h, w))
         return ctx->status;
     float max_disp = 0.0f;
@@ -106,23 +169,44 @@ static int neural_edges(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
             *at(&in, 5, x, y) = known;
             *at(&in, 6, x, y) = job->mask[i] != 0;
         }
-    if (run_net(ctx, s->edge, &in, &out) == P3D_OK)
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                long i = (long)y * w + x;
-                if (job->mask[i] && *at(&out, 0, x, y) > EDGE_THRESHOLD)
-                    job->edge_out[i] = 1;
-            }
+    int grown;
+    s->edge_passes++;
+    if (edge_pass(ctx, s, &in, job, &grown) == P3D_OK && grown && job->npath && job->fpath &&
+        job->end_depth)
+        trace_paths(ctx, s, &in, job);
     free(in.data);
-    free(out.data);
+    return ctx->status;
+}
+
+/* refine_depth_around_edge for every path id present. */
+static int refine_paths(p3d_ctx *ctx, p3d_inpaint_job *job)
+{
+    const long n = (long)job->width * job->height;
+    int32_t ids = 0;
+    for (long i = 0; i < n; i++)
+        if (job->npath[i] >= ids)
+            ids = job->npath[i] + 1;
+    if (!ids)
+        return P3D_OK;
+    uint8_t *present = calloc(ids, 1);
+    if (!present)
+        return p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory");
+    for (long i = 0; i < n; i++)
+        if (job->npath[i] >= 0)
+            present[job->npath[i]] = 1;
+    for (int32_t id = 0; id < ids && !ctx->status; id++)
+        if (present[id] && depth_refine_edge(job->depth_out, job->npath, job->fpath, id, job->mask,
+                                             job->width, job->height, job->refine_band))
+            p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory");
+    free(present);
     return ctx->status;
 }
 
 /* 6.3: [zm, edge_out, context, closed mask], zm = (log d - mu) * context;
- * depth = exp(out + mu) in the mask. */
-static int neural_depth(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
+ * depth = exp(out + mu) in the mask, then smooth_cntsyn_gap and
+ * refine_depth_around_edge along the traced paths (6.3 steps 4-5). */
+static int depth_on_view(p3d_ctx *ctx, neural_state *s, p3d_inpaint_job *job)
 {
-    neural_state *s = state;
     const int w = job->width, h = job->height;
     const long n = (long)w * h;
     double mu = 0.0;
@@ -159,10 +243,48 @@ static int neural_depth(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
                 if (job->mask[i])
                     job->depth_out[i] = (float)exp(*at(&out, 0, x, y) + mu);
             }
+    if (!ctx->status && job->smooth_gap)
+        depth_smooth_gap(job->depth_out, job->mask, job->context, w, h);
+    if (!ctx->status && job->npath && job->fpath)
+        refine_paths(ctx, job);
     free(closed);
     free(in.data);
     free(out.data);
     return ctx->status;
+}
+
+/* The edge and depth nets' view of a job (6.2 step 1, 6.3 step 1): the
+ * eroded band, when the job has one, is context there (only the colour net
+ * repaints it). The copy shares the job's inputs and outputs. */
+static int with_band_as_context(p3d_ctx *ctx, neural_state *s, p3d_inpaint_job *job,
+                                int (*step)(p3d_ctx *, neural_state *, p3d_inpaint_job *))
+{
+    if (!job->erode)
+        return step(ctx, s, job);
+    const long n = (long)job->width * job->height;
+    uint8_t *known = malloc(2 * n);
+    if (!known)
+        return p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory");
+    uint8_t *hole = known + n;
+    for (long i = 0; i < n; i++) {
+        known[i] = job->context[i] || job->erode[i];
+        hole[i] = job->mask[i] && !job->erode[i];
+    }
+    p3d_inpaint_job view = *job;
+    view.context = known, view.mask = hole, view.erode = NULL;
+    int rc = step(ctx, s, &view);
+    free(known);
+    return rc;
+}
+
+static int neural_edges(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
+{
+    return with_band_as_context(ctx, state, job, edges_on_view);
+}
+
+static int neural_depth(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
+{
+    return with_band_as_context(ctx, state, job, depth_on_view);
 }
 
 /* Colour inputs at the network's size: rgb (3 planes, times context), edge,
@@ -300,6 +422,19 @@ done:
     return ctx->status;
 }
 
+long p3d_inpaint_neural_edge_runs(const p3d_inpaint_backend *b, long *passes)
+{
+    const neural_state *s = b->state;
+    if (passes)
+        *passes = s->edge_passes;
+    return s->edge_runs;
+}
+
+void p3d_inpaint_neural_always_run(p3d_inpaint_backend *b)
+{
+    ((neural_state *)b->state)->always_run = 1;
+}
+
 static void neural_destroy(void *state)
 {
     neural_state *s = state;
@@ -326,5 +461,6 @@ int p3d_inpaint_neural_create(p3d_ctx *ctx, const char *edge_weights, const char
     p3d_net_share_buffers(s->edge, s->depth); /* the backend is serial */
     p3d_net_share_buffers(s->color, s->depth);
     *out = (p3d_inpaint_backend){"neural", s, neural_edges, neural_depth, neural_color, neural_destroy, 1};
+    out->band_known = 1;
     return P3D_OK;
 }

@@ -2,13 +2,18 @@
  * new layers (mesh.py: DL_inpaint_edge, utils.py: create_placeholder;
  * ALGORITHM.md 6.1, 6.5, 6.6).
  *
- * Simplified against the reference: no near/far path tracing (6.2a, 6.3
- * refine_depth_around_edge) - the new layer is torn wherever the synthesised
- * depth jumps by more than depth_threshold, which is where the traced paths
- * would run; no colour refinement around the new edges (6.5 step 6); no key
- * nudging (layers are a list, not keys), so a node's depth is its real depth.
- * The new layer is torn wherever its depth jumps; the tears along the
- * backend's synthesised edges (edge_out) become the next iteration's edges. */
+ * The job carries what the neural backend's path tracing needs (end points
+ * with their depth and far node, the front layer's depth); a backend that
+ * traces returns near and far paths, and the new layer is torn between them
+ * (create_placeholder, 6.5 step 1), the near side becoming the next
+ * iteration's edges. Besides, the new layer is torn wherever its depth
+ * jumps by more than depth_threshold (the classical backend traces nothing:
+ * there the tears along its synthesised edges, edge_out, become the next
+ * iteration's edges). Simplified against the reference: no colour
+ * refinement around the new edges (6.5 step 6); no key nudging (layers are
+ * a list, not keys), so a node's depth is its real depth; a path whose far
+ * (or near) side has no pixel in the mask does not stop the tearing along
+ * the later paths (the reference's loop breaks there). */
 #include "ldi/ldi_inpaint.h"
 
 #include <math.h>
@@ -66,9 +71,73 @@ static int touching_edges(const ldi *l, const int32_t *nodes, long len, int e, c
     return n;
 }
 
+/* Chebyshev distance (up to 3) from crop pixel (x, y) to the mask, 4 = farther. */
+static int mask_distance(const uint8_t *mask, int w, int h, int x, int y)
+{
+    int best = 4;
+    for (int dy = -3; dy <= 3; dy++)
+        for (int dx = -3; dx <= 3; dx++) {
+            int xx = x + dx, yy = y + dy, d = abs(dx) > abs(dy) ? abs(dx) : abs(dy);
+            if (xx >= 0 && yy >= 0 && xx < w && yy < h && mask[(size_t)yy * w + xx] && d < best)
+                best = d;
+        }
+    return best;
+}
+
+/* The path tracing's inputs (filter_irrelevant_edge_new, clean_far_edge_new;
+ * ALGORITHM.md 6.2 step 2, 6.3a): end points are the edge pixels in the 3x3
+ * neighbourhood of the edge's own nodes, with their depth; the far path
+ * starts at the end node's far node nearest the mask (at most 3 dilations
+ * of it away, outside it; layers of this iteration are not seen). The
+ * reference's one bridging pixel for a touch that is only diagonal is not
+ * added (the tracing's own 4-step bridge covers most of those). */
+static void path_inputs(const ldi *l, const ldi_edges *edges, int e, int max_iter, edge_job *j,
+                        uint8_t *self, float *end_depth, int8_t *far_dir, float *front, uint8_t *hole)
+{
+    p3d_inpaint_job *job = &j->job;
+    int w = job->width, h = job->height;
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        hole[i] = job->mask[i] && !(job->erode && job->erode[i]);
+    for (int32_t k = edges->start[e]; k < edges->start[e + 1]; k++) {
+        int pix = l->pix[edges->nodes[k]], x = pix % l->cw - j->x0, y = pix / l->cw - j->y0;
+        if (x >= 0 && y >= 0 && x < w && y < h)
+            self[(size_t)y * w + x] = 1;
+    }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)y * w + x;
+            int32_t head = l->head[(y + j->y0) * l->cw + x + j->x0];
+            front[i] = head >= 0 ? l->depth[head] : 0.0f;
+            far_dir[i] = -1;
+            if (!job->edge[i])
+                continue;
+            int touch = 0;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int xx = x + dx, yy = y + dy;
+                    touch |= xx >= 0 && yy >= 0 && xx < w && yy < h && self[(size_t)yy * w + xx];
+                }
+            if (!touch)
+                continue;
+            end_depth[i] = job->depth[i];
+            int32_t far[16], best = 4;
+            int nfar = ldi_relations(l, j->node[i], 1, max_iter, far, 16);
+            for (int f = 0; f < nfar && f < 16; f++) {
+                int fp = l->pix[far[f]], fx = fp % l->cw - j->x0, fy = fp / l->cw - j->y0;
+                if (fx < 0 || fy < 0 || fx >= w || fy >= h || hole[(size_t)fy * w + fx])
+                    continue;
+                int dist = mask_distance(hole, w, h, fx, fy);
+                for (int d = 0; d < 4 && dist < best; d++)
+                    if (fx == x + ldi_dx[d] && fy == y + ldi_dy[d])
+                        far_dir[i] = (int8_t)d, best = dist;
+            }
+        }
+}
+
 /* Fills the crop job from the regions in ws. Returns 0 or an error code. */
 static int build_job(p3d_ctx *ctx, const ldi *l, const ldi_edges *edges, const uint8_t *cls,
-                     const region_params *p, int gray, const region_ws *ws, edge_job *j)
+                     const region_params *p, const ldi_path_params *pp, int gray,
+                     int band_known, const region_ws *ws, edge_job *j)
 {
     int x0 = ws->box[0] - UNION_MARGIN, y0 = ws->box[1] - UNION_MARGIN;
     int x1 = ws->box[2] + UNION_MARGIN, y1 = ws->box[3] + UNION_MARGIN;
@@ -77,17 +146,23 @@ static int build_job(p3d_ctx *ctx, const ldi *l, const ldi_edges *edges, const u
     int w = x1 - x0 + 1, h = y1 - y0 + 1;
     size_t n = (size_t)w * h;
     /* per pixel: label, context, mask, edge, edge_out (5) + rgb, rgb_out (6)
-     * + depth, depth_out (8) + node (4) */
-    uint8_t *mem = calloc(n, 23);
+     * + depth, depth_out (8) + node (4); for the paths: npath, fpath (8),
+     * end depth, front depth (8), far direction, own edge, erode, hole (4) */
+    uint8_t *mem = calloc(n, 43);
     if (!mem)
         return p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory for a %dx%d crop", w, h);
     j->mem = mem;
     j->x0 = x0, j->y0 = y0;
+    /* 4-byte arrays first (alignment), then the byte arrays */
     float *depth = (float *)mem, *depth_out = depth + n;
-    j->node = (int32_t *)(depth_out + n);
-    j->label = (uint8_t *)(j->node + n);
+    float *end_depth = depth_out + n, *front = end_depth + n;
+    j->node = (int32_t *)(front + n);
+    int32_t *npath = j->node + n, *fpath = npath + n;
+    j->label = (uint8_t *)(fpath + n);
     uint8_t *context = j->label + n, *mask = context + n, *edge = mask + n, *edge_out = edge + n;
     uint8_t *rgb = edge_out + n, *rgb_out = rgb + 3 * n;
+    int8_t *far_dir = (int8_t *)(rgb_out + 3 * n);
+    uint8_t *self = (uint8_t *)(far_dir + n), *erode = self + n, *hole = erode + n;
     int32_t ids[MAX_TOUCHING];
     const int32_t *nodes = edges->nodes + edges->start[j->e];
     int nids = touching_edges(l, nodes, edges->start[j->e + 1] - edges->start[j->e], j->e, cls,
@@ -100,17 +175,19 @@ static int build_job(p3d_ctx *ctx, const ldi *l, const ldi_edges *edges, const u
             j->label[i] = (uint8_t)lab;
             j->node[i] = lab == REGION_NONE ? -1 : ws->node[pix];
             mask[i] = lab == REGION_MASK || lab == REGION_ERODE;
-            if (lab != REGION_CONTEXT)
+            erode[i] = band_known && lab == REGION_ERODE;
+            if (lab != REGION_CONTEXT && !erode[i])
                 continue;
             int32_t c = ws->node[pix];
-            context[i] = 1;
+            context[i] = lab == REGION_CONTEXT;
             depth[i] = l->depth[c];
             memcpy(rgb + 3 * i, l->rgb + 3 * (long)c, 3);
             for (int k = 0; k < nids; k++)
                 if (l->edge[c] == ids[k] && cls[c] == LDI_CLASS_FG)
                     edge[i] = 1;
         }
-    /* require_depth_edge: an input edge pixel in the 3x3 dilation of the mask */
+    /* require_depth_edge: an input edge pixel in the 3x3 dilation of the mask
+     * (without the eroded band where the backend sees it as context) */
     for (int y = 0; y < h && !j->occlusion; y++)
         for (int x = 0; x < w && !j->occlusion; x++) {
             if (!edge[(size_t)y * w + x])
@@ -118,7 +195,8 @@ static int build_job(p3d_ctx *ctx, const ldi *l, const ldi_edges *edges, const u
             for (int dy = -1; dy <= 1; dy++)
                 for (int dx = -1; dx <= 1; dx++) {
                     int xx = x + dx, yy = y + dy;
-                    if (xx >= 0 && yy >= 0 && xx < w && yy < h && mask[(size_t)yy * w + xx])
+                    if (xx >= 0 && yy >= 0 && xx < w && yy < h && mask[(size_t)yy * w + xx] &&
+                        !erode[(size_t)yy * w + xx])
                         j->occlusion = 1;
                 }
         }
@@ -127,6 +205,14 @@ static int build_job(p3d_ctx *ctx, const ldi *l, const ldi_edges *edges, const u
     job->context = context, job->mask = mask, job->edge = edge;
     job->depth = depth, job->rgb = rgb, job->gray = gray;
     job->edge_out = edge_out, job->depth_out = depth_out, job->rgb_out = rgb_out;
+    job->smooth_gap = 1;
+    for (size_t i = 0; i < n; i++)
+        npath[i] = fpath[i] = -1;
+    job->erode = band_known ? erode : NULL;
+    path_inputs(l, edges, j->e, p->iter, j, self, end_depth, far_dir, front, hole);
+    job->end_depth = end_depth, job->far_dir = far_dir, job->front_depth = front;
+    job->edge_repeats = pp->edge_repeats, job->refine_band = pp->refine_band;
+    job->npath = npath, job->fpath = fpath;
     return P3D_OK;
 }
 
@@ -238,6 +324,16 @@ static int merge_job(p3d_ctx *ctx, ldi *l, const edge_job *j, int iter, double t
             }
             if (b < 0 || l->link[4 * a + d] >= 0 || l->link[4 * b + LDI_OPPOSITE(d)] >= 0)
                 continue;
+            int32_t np = job->npath[i], fp = job->fpath[i];
+            if ((np >= 0 && job->fpath[k] == np) || (fp >= 0 && job->npath[k] == fp)) {
+                /* torn along a traced path (create_placeholder); the near side
+                 * in the new layer is an edge of the next iteration */
+                long near = np >= 0 && job->fpath[k] == np ? a : b;
+                if (near == a || ms->made[k] >= 0)
+                    l->flags[near] |= LDI_SYNTH_NEAR;
+                st->tears++;
+                continue;
+            }
             if (!jump(l->depth[a], l->depth[b], threshold)) {
                 ldi_link(l, a, d, b);
             } else if (ms->made[k] >= 0) {
@@ -253,10 +349,13 @@ static int merge_job(p3d_ctx *ctx, ldi *l, const edge_job *j, int iter, double t
 }
 
 int ldi_inpaint_iteration(p3d_ctx *ctx, ldi *l, const ldi_edges *edges, const uint8_t *cls,
-                          const region_params *p, double threshold, int gray,
-                          const p3d_inpaint_backend *backend, ldi_inpaint_debug *dbg,
+                          const region_params *p, const ldi_path_params *pp, double threshold,
+                          int gray, const p3d_inpaint_backend *backend, ldi_inpaint_debug *dbg,
                           ldi_inpaint_stats *stats)
 {
+    static const ldi_path_params reference_paths = {2, 5};
+    if (!pp)
+        pp = &reference_paths;
     memset(stats, 0, sizeof *stats);
     int threads = ctx->threads > 0 && !backend->serial ? ctx->threads : 1;
 #ifndef _OPENMP
@@ -293,7 +392,7 @@ int ldi_inpaint_iteration(p3d_ctx *ctx, ldi *l, const ldi_edges *edges, const ui
             p3d_ctx local;
             p3d_ctx_init(&local);
             local.max_pixels = ctx->max_pixels;
-            j->status = build_job(&local, l, edges, cls, p, gray, &ws[t], j);
+            j->status = build_job(&local, l, edges, cls, p, pp, gray, backend->band_known, &ws[t], j);
             if (!j->status)
                 j->status = run_job(&local, backend, j, p->iter);
             if (j->status)

@@ -178,6 +178,7 @@ int p3d_photo3d_build(p3d_ctx *ctx, const p3d_image *photo, const p3d_map *depth
         region_params rp = {it, it ? o->background_thickness_2 : o->background_thickness,
                             it ? o->context_thickness_2 : o->context_thickness,
                             it || backend->keep_context_band ? 0 : o->depth_edge_dilate};
+        ldi_path_params pp = {o->repeat_inpaint_edge ? 2 : 0, o->depth_edge_dilate_2};
         ldi_inpaint_debug idbg, *pidbg = NULL;
         ldi_inpaint_stats st;
         if (it == 1)
@@ -185,8 +186,8 @@ int p3d_photo3d_build(p3d_ctx *ctx, const p3d_image *photo, const p3d_map *depth
         if (!rc && dbg && dbg->want_maps)
             rc = debug_inpaint_maps(ctx, dbg, &l, it, &idbg), pidbg = &idbg;
         if (!rc)
-            rc = ldi_inpaint_iteration(ctx, &l, &edges, cls, &rp, o->depth_threshold, photo->gray,
-                                       backend, pidbg, &st);
+            rc = ldi_inpaint_iteration(ctx, &l, &edges, cls, &rp, &pp, o->depth_threshold,
+                                       photo->gray, backend, pidbg, &st);
         if (!rc && pidbg)
             debug_inpaint_finish(dbg, &l, it, &idbg);
         if (!rc && dbg) {
