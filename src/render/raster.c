@@ -89,6 +89,12 @@ static void project_vertices(const float *xyz, const uint8_t *rgba, const float 
     }
 }
 
+/* The chunks of CHUNK_FACES faces that n faces make. */
+static long chunks_of(long nfaces)
+{
+    return (nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
+}
+
 /* Screen rows [ymin, ymax] that the drawable faces of each chunk of
  * CHUNK_FACES consecutive faces touch (an empty chunk has ymin > ymax).
  * Mesh faces come in image order, so a chunk spans a few rows and a band
@@ -96,7 +102,7 @@ static void project_vertices(const float *xyz, const uint8_t *rgba, const float 
 static void chunk_rows(const int32_t *faces, long nfaces, const projected *pv, int threads,
                        int portable, float *ymin, float *ymax)
 {
-    long nchunks = (nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
+    long nchunks = chunks_of(nfaces);
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (long c = 0; c < nchunks; c++) {
         long end = (c + 1) * CHUNK_FACES < nfaces ? (c + 1) * CHUNK_FACES : nfaces;
@@ -118,6 +124,18 @@ typedef struct face_set {
     const float *ymin, *ymax;
 } face_set;
 
+/* Faces [0, n) over the projected vertices pv as a set to draw; their
+ * chunks' rows go to ymin and ymax from chunk *next on, which advances. */
+static face_set make_set(const int32_t *faces, long n, const projected *pv, const fan_vertices *fan,
+                         const raster_texture *tex, float *ymin, float *ymax, long *next, int threads,
+                         int portable)
+{
+    face_set set = {faces, n, pv, fan, tex, ymin + *next, ymax + *next};
+    chunk_rows(faces, n, pv, threads, portable, ymin + *next, ymax + *next);
+    *next += chunks_of(n);
+    return set;
+}
+
 /* The faces of the chunks of set that reach rows [top, bottom], in order,
  * set up a batch at a time, drawn into band. */
 static void draw_set(const face_set *set, int portable, const raster_rect *band, raster_canvas *cv)
@@ -125,7 +143,7 @@ static void draw_set(const face_set *set, int portable, const raster_rect *band,
     float top = band->y0 + 0.5f, bottom = band->y1 - 0.5f;
     setup_batch batch;
     batch.tex = set->tex;
-    long nchunks = (set->nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
+    long nchunks = chunks_of(set->nfaces);
     for (long c = 0; c < nchunks; c++) {
         if (!(set->ymax[c] >= top && set->ymin[c] <= bottom))
             continue;
@@ -184,13 +202,10 @@ int raster_draw_lod(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
     if (!(fov > 0 && fov < P3D_PI))
         return p3d_fail(ctx, P3D_E_INPUT, "mesh field of view %g rad is not in (0, pi)", fov);
     long nfaces = lod ? lod->nfaces : mesh->nfaces, ntverts = lod ? lod->ntverts : 0;
-    long ntfaces = lod ? lod->ntfaces : 0, npverts = lod ? lod->npverts : 0;
-    long nkverts = lod ? lod->nkverts : mesh->nverts;
-    long npfaces = lod ? lod->npfaces : 0, nverts = nkverts + ntverts + npverts;
-    long ncolour = (nfaces + CHUNK_FACES - 1) / CHUNK_FACES;
-    long nplain = (npfaces + CHUNK_FACES - 1) / CHUNK_FACES;
-    /* + 1: the front fans' last chunk */
-    long nchunks = ncolour + nplain + (ntfaces + CHUNK_FACES - 1) / CHUNK_FACES + 1;
+    long ntfaces = lod ? lod->ntfaces : 0, nfront = lod ? lod->ntfaces_front : 0;
+    long npverts = lod ? lod->npverts : 0, npfaces = lod ? lod->npfaces : 0;
+    long nkverts = lod ? lod->nkverts : mesh->nverts, nverts = nkverts + ntverts + npverts;
+    long nchunks = chunks_of(nfaces) + chunks_of(npfaces) + chunks_of(nfront) + chunks_of(ntfaces - nfront);
     if (canvas->nprojected < nverts || !canvas->projected || canvas->nchunks < nchunks) {
         free(canvas->projected);
         free(canvas->chunk_rows);
@@ -209,31 +224,26 @@ int raster_draw_lod(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
     int portable = canvas->portable;
     raster_texture tex = {0};
     fan_vertices fan = {lod ? lod->tuv : NULL, lod ? lod->txyz : NULL};
-    face_set kept = {lod ? lod->faces : mesh->faces, nfaces, pv, NULL, NULL, ymin, ymax}, sets[4];
+    face_set sets[4];
     int nsets = 0;
+    long next = 0; /* the next set's first chunk */
     project_vertices(lod ? lod->kxyz : mesh->xyz, lod ? lod->krgba : mesh->rgba, NULL, nkverts, center,
                      fov, canvas->size, threads, pv);
-    chunk_rows(kept.faces, nfaces, pv, threads, portable, ymin, ymax);
-    float *lo = ymin + ncolour, *hi = ymax + ncolour;
+    face_set kept = make_set(lod ? lod->faces : mesh->faces, nfaces, pv, NULL, NULL, ymin, ymax, &next,
+                             threads, portable);
     if (npfaces > 0) {
         project_vertices(lod->pxyz, lod->prgba, NULL, npverts, center, fov, canvas->size, threads, ppv);
-        chunk_rows(lod->pfaces, npfaces, ppv, threads, portable, lo, hi);
-        sets[nsets++] = (face_set){lod->pfaces, npfaces, ppv, NULL, NULL, lo, hi};
-        lo += nplain, hi += nplain;
+        sets[nsets++] = make_set(lod->pfaces, npfaces, ppv, NULL, NULL, ymin, ymax, &next, threads, portable);
     }
     if (ntfaces > 0) {
         /* front fans, kept faces, hidden fans: front to back, roughly */
-        long nfront = lod->ntfaces_front, front_chunks = (nfront + CHUNK_FACES - 1) / CHUNK_FACES;
         tex = (raster_texture){lod->atlas, lod->atlas_stride, (float)(lod->atlas_w - 1),
                                (float)(lod->atlas_h - 1)};
         project_vertices(lod->txyz, NULL, lod->tuv, ntverts, center, fov, canvas->size, threads, tpv);
-        chunk_rows(lod->tfaces, nfront, tpv, threads, portable, lo, hi);
-        chunk_rows(lod->tfaces + 3 * nfront, ntfaces - nfront, tpv, threads, portable, lo + front_chunks,
-                   hi + front_chunks);
-        sets[nsets++] = (face_set){lod->tfaces, nfront, tpv, &fan, &tex, lo, hi};
+        sets[nsets++] = make_set(lod->tfaces, nfront, tpv, &fan, &tex, ymin, ymax, &next, threads, portable);
         sets[nsets++] = kept;
-        sets[nsets++] = (face_set){lod->tfaces + 3 * nfront, ntfaces - nfront, tpv, &fan, &tex,
-                                   lo + front_chunks, hi + front_chunks};
+        sets[nsets++] = make_set(lod->tfaces + 3 * nfront, ntfaces - nfront, tpv, &fan, &tex, ymin, ymax,
+                                 &next, threads, portable);
     } else {
         sets[nsets++] = kept;
     }

@@ -19,7 +19,8 @@ typedef struct projected {
     };
 } projected;             /* 16 bytes: the bands stream these from memory for every face */
 
-/* The texels that textured triangles take their colours from (bilinear). */
+/* The texels that textured triangles take their colours from (interpolated
+ * as the mesh's cells are, raster_fill.c texel()). */
 typedef struct raster_texture {
     const uint32_t *texels; /* R | G << 8 | B << 16 */
     int stride;             /* texels per row; RASTER_ATLAS_SPARE columns and rows follow the last ones used */
