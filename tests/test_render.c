@@ -351,6 +351,47 @@ static void test_partial_render(p3d_ctx *ctx)
     raster_canvas_free(&cv);
 }
 
+/* Frames with the view of an earlier frame are copies (render_frames.c):
+ * the swing path (a circle with no y shift) passes theta and -theta, so
+ * frame 240 - k is frame k for k = 1..119. */
+static void test_reuse_plan(void)
+{
+    static p3d_pose p[240];
+    static double views[240][4];
+    static int reuse[240];
+    static char keep[240];
+    double swing[3] = {-0.015, 0, -0.05}, circle[3] = {-0.015, -0.015, -0.05};
+    p3d_trajectory(P3D_TRAJ_CIRCLE, swing, 240, p);
+    for (int k = 0; k < 240; k++) {
+        for (int i = 0; i < 3; i++)
+            views[k][i] = -p[k].t[i];
+        views[k][3] = 0.9;
+    }
+    CHECK_INT(frame_plan_reuse((const double(*)[4])views, 240, 960 * 958 * 3, reuse, keep), 119);
+    CHECK_INT(reuse[0], -1);
+    CHECK_INT(reuse[120], -1);
+    int mirrored = 1, kept = 0;
+    for (int k = 1; k < 120; k++)
+        mirrored &= reuse[k] == -1 && reuse[240 - k] == k && keep[k] && !keep[240 - k];
+    for (int k = 0; k < 240; k++)
+        kept += keep[k];
+    CHECK(mirrored);
+    CHECK_INT(kept, 119);
+    /* a memory budget of 10 frames (512 MiB): 10 copies */
+    CHECK_INT(frame_plan_reuse((const double(*)[4])views, 240, (512L << 20) / 10, reuse, keep), 10);
+    /* another field of view is another view */
+    views[239][3] = 0.9 + 1e-9;
+    CHECK_INT(frame_plan_reuse((const double(*)[4])views, 240, 1000, reuse, keep), 118);
+    CHECK_INT(reuse[239], -1);
+    p3d_trajectory(P3D_TRAJ_CIRCLE, circle, 240, p);
+    for (int k = 0; k < 240; k++)
+        for (int i = 0; i < 3; i++)
+            views[k][i] = -p[k].t[i];
+    /* the circle meets itself once: theta = -1 and 1 are both (x, 0, 0) */
+    CHECK_INT(frame_plan_reuse((const double(*)[4])views, 240, 1000, reuse, keep), 1);
+    CHECK_INT(reuse[180], 60);
+}
+
 static void test_trajectories(void)
 {
     p3d_pose p[240];
@@ -480,6 +521,7 @@ int main(void)
     test_crops(&ctx);
     test_partial_render(&ctx);
     test_trajectories();
+    test_reuse_plan();
     test_path_file(&ctx);
     test_select(&ctx);
     test_options_set(&ctx);

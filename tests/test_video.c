@@ -137,15 +137,17 @@ int main(void)
     CHECK_INT(p.height, 62);
 
     /* A custom path: 3 poses, one with its own fov. */
-    p3d_pose poses[3] = {{{0, 0, 0}, 0}, {{0.01, 0, 0}, 0}, {{0, 0, 0.02}, 0.5}};
+    /* A custom path: 4 poses, one with its own fov, the last a copy of the
+     * first (its frame is the first one's, not rendered again). */
+    p3d_pose poses[4] = {{{0, 0, 0}, 0}, {{0.01, 0, 0}, 0}, {{0, 0, 0.02}, 0.5}, {{0, 0, 0}, 0}};
     opt.format = P3D_VIDEO_MP4;
     opt.path = poses;
-    opt.path_len = 3;
+    opt.path_len = 4;
     opt.path_name = "mine";
     CHECK_INT(p3d_render_videos(&ctx, &mesh, &opt, dir, "c", 2.0), P3D_OK);
     snprintf(path, sizeof path, "%s/c_mine.mp4", dir);
     CHECK(probe_video(path, &p));
-    CHECK_INT(p.frames, 3);
+    CHECK_INT(p.frames, 4);
 
     /* Failures leave nothing: a missing folder, and a mesh without size. */
     int before = count_dir(dir, "");

@@ -5,6 +5,7 @@
 #define P3D_FRAME_H
 
 #include "photo3d/core.h"
+#include "photo3d/render.h"
 #include "render/raster.h"
 
 #define FRAME_MAX_SUPERSAMPLE 7
@@ -57,5 +58,23 @@ int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, cons
                  double fov, int supersample, const double crop_border[4], frame_work *work,
                  p3d_image *out);
 void frame_work_free(frame_work *work);
+
+/* One video's frames: per frame the camera centre (x, y, z) and field of
+ * view (radians), written as the video at path. */
+typedef struct frame_job {
+    const char *name, *path;
+    const double (*views)[4];
+    int n;
+} frame_job;
+/* Renders the job's frames with nworks workers (one frame each at a time,
+ * each with its own works[i]) and encodes them in order; frames with the
+ * view of an earlier one are copies of it (render_frames.c). */
+int frames_to_video(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
+                    const p3d_render_options *opt, const frame_job *job, frame_work *works,
+                    int nworks, p3d_render_stats *stats);
+/* reuse[k]: an earlier frame with the same view as frame k, or -1; keep[j]:
+ * frame j is copied later. At most a memory budget of frames of frame_bytes
+ * are kept. Returns the number of frames reused. */
+int frame_plan_reuse(const double (*views)[4], int n, long frame_bytes, int *reuse, char *keep);
 
 #endif

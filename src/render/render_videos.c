@@ -65,37 +65,6 @@ static double pose_view(const p3d_mesh *mesh, const video_job *job, int k, doubl
     return fov0;
 }
 
-static int render_one(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
-                      const p3d_render_options *opt, const video_job *job, const char *path,
-                      double mean_loc_depth, frame_work *work, p3d_render_stats *stats)
-{
-    int threads = ctx->threads > 0 ? ctx->threads : 1;
-    video_writer *vw = NULL;
-    p3d_image frame = {0};
-    int rc = P3D_OK;
-    for (int k = 0; k < job->nposes && !rc; k++) {
-        double center[3], fov = pose_view(mesh, job, k, mean_loc_depth, center);
-        double t0 = seconds();
-        rc = frame_render(ctx, mesh, lod, center, fov, opt->supersample, opt->crop_border, work, &frame);
-        stats->render_seconds += seconds() - t0;
-        if (!rc && !vw)
-            rc = video_open(ctx, &vw, path, opt->format, frame.width, frame.height, opt->fps,
-                            opt->crf, threads);
-        if (!rc)
-            rc = video_write(ctx, vw, &frame);
-        p3d_report(ctx, job->name, k + 1, job->nposes);
-    }
-    if (vw) {
-        int close_rc = video_close(ctx, vw, rc == P3D_OK, stats);
-        if (!rc)
-            rc = close_rc;
-    }
-    if (!rc)
-        stats->frames += job->nposes;
-    p3d_image_free(&frame);
-    return rc;
-}
-
 /* Video v of opt (its poses written into poses), or opt's custom path. */
 static video_job make_job(const p3d_render_options *opt, int v, p3d_pose *poses)
 {
@@ -117,11 +86,15 @@ int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_optio
     p3d_render_stats *stats = opt->stats ? opt->stats : &local;
     memset(stats, 0, sizeof *stats);
     double start = seconds();
-    frame_work work;
-    memset(&work, 0, sizeof work);
+    int nworks = ctx->threads > 0 ? ctx->threads : 1;
+    int most = opt->path && opt->path_len > opt->num_frames ? opt->path_len : opt->num_frames;
+    frame_work *works = calloc((size_t)nworks, sizeof *works);
     p3d_pose *poses = malloc(sizeof *poses * (size_t)opt->num_frames);
-    if (!poses)
-        return p3d_fail(ctx, P3D_E_NOMEM, "out of memory for %d poses", opt->num_frames);
+    double(*views)[4] = malloc(sizeof *views * (size_t)most);
+    if (!works || !poses || !views) {
+        free(works), free(poses), free(views);
+        return p3d_fail(ctx, P3D_E_NOMEM, "out of memory for %d poses", most);
+    }
     int rc = P3D_OK;
     int njobs = opt->path ? 1 : opt->nvideos;
     raster_lod lod;
@@ -153,13 +126,17 @@ int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_optio
                          opt->format == P3D_VIDEO_PNG ? "" : p3d_video_format_ext(opt->format));
         if (n >= (int)sizeof path)
             rc = p3d_fail(ctx, P3D_E_USAGE, "%s: output path too long", out_dir);
-        else
-            rc = render_one(ctx, mesh, opt->simplify > 0 ? &lod : NULL, opt, &job, path, mean_loc_depth,
-                            &work, stats);
+        if (rc)
+            break;
+        for (int k = 0; k < job.nposes; k++)
+            views[k][3] = pose_view(mesh, &job, k, mean_loc_depth, views[k]);
+        frame_job frames = {job.name, path, (const double(*)[4])views, job.nposes};
+        rc = frames_to_video(ctx, mesh, opt->simplify > 0 ? &lod : NULL, opt, &frames, works, nworks, stats);
     }
     raster_lod_free(&lod);
-    free(poses);
-    frame_work_free(&work);
+    for (int i = 0; i < nworks; i++)
+        frame_work_free(&works[i]);
+    free(works), free(poses), free(views);
     stats->total_seconds = seconds() - start;
     return rc;
 }
