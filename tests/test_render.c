@@ -266,7 +266,7 @@ static void test_crops(p3d_ctx *ctx)
     double none[4] = {0, 0, 0, 0}, crop[4] = {0.03, 0.03, 0.05, 0.03};
     frame_layout l;
     CHECK_INT(frame_layout_of(ctx, 960, 960, 960, none, &l), P3D_OK);
-    CHECK_INT(frame_finish(ctx, &sq, &l, &out), P3D_OK);
+    CHECK_INT(frame_finish(ctx, &sq, &l, NULL, &out), P3D_OK);
     CHECK_INT(out.width, 960);
     CHECK_INT(out.height, 958);
     CHECK_INT(out.data[(size_t)957 * 960 * 3], 957 % 251);
@@ -279,7 +279,7 @@ static void test_crops(p3d_ctx *ctx)
     CHECK(l.ch == 884 && l.cw == 904 && l.oh == 958 && l.ow == 960);
     raster_rect used = frame_source_rect(&l); /* what frame_finish reads */
     CHECK(used.x0 == 28 && used.x1 == 932 && used.y0 == 28 && used.y1 == 912);
-    CHECK_INT(frame_finish(ctx, &sq, &l, &out), P3D_OK);
+    CHECK_INT(frame_finish(ctx, &sq, &l, NULL, &out), P3D_OK);
     CHECK_INT(out.height, 958);
     CHECK_NEAR(out.data[0], 28, 1);
     CHECK_NEAR(out.data[(size_t)479 * 960 * 3 + 500], 469.5 - 251, 1);
@@ -290,7 +290,7 @@ static void test_crops(p3d_ctx *ctx)
         seed = seed * 1664525u + 1013904223u;
         sq.data[i] = (uint8_t)(seed >> 24);
     }
-    CHECK_INT(frame_finish(ctx, &sq, &l, &out), P3D_OK);
+    CHECK_INT(frame_finish(ctx, &sq, &l, NULL, &out), P3D_OK);
     p3d_image cut, back;
     CHECK_INT(p3d_image_alloc(ctx, &cut, l.cw, l.ch, 3), P3D_OK);
     for (int y = 0; y < l.ch; y++)
@@ -306,7 +306,7 @@ static void test_crops(p3d_ctx *ctx)
     CHECK(worst <= 1);
     /* The AVX-512 resize (where built) gives the plain version's bytes. */
     p3d_image plain = {0};
-    CHECK_INT(frame_finish_path(ctx, &sq, &l, 1, &plain), P3D_OK);
+    CHECK_INT(frame_finish_path(ctx, &sq, &l, 1, NULL, &plain), P3D_OK);
     CHECK(plain.width == out.width && plain.height == out.height &&
           memcmp(plain.data, out.data, (size_t)out.width * out.height * 3) == 0);
     p3d_image_free(&plain);
@@ -340,7 +340,7 @@ static void test_partial_render(p3d_ctx *ctx)
     CHECK_INT(raster_draw(ctx, &q.mesh, center, q.mesh.hfov, NULL, &cv), P3D_OK);
     CHECK_INT(frame_reduce(ctx, &cv, 3, NULL, &square), P3D_OK);
     CHECK_INT(frame_layout_of(ctx, 48, 40, 48, crop, &l), P3D_OK);
-    CHECK_INT(frame_finish(ctx, &square, &l, &full), P3D_OK);
+    CHECK_INT(frame_finish(ctx, &square, &l, NULL, &full), P3D_OK);
     CHECK_INT(fast.width, 48);
     CHECK_INT(fast.height, 40); /* L = 48 (40/48) = 40.0: rows [4, 44) */
     CHECK(fast.width == full.width && fast.height == full.height &&

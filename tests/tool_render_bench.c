@@ -90,6 +90,7 @@ int main(int argc, char **argv)
            1e3 * (seconds(CLOCK_PROCESS_CPUTIME_ID) - tl0));
     raster_canvas canvas;
     p3d_image square = {0}, out = {0};
+    frame_scratch scratch = {0}; /* kept between frames, as photo3d render does */
     if (raster_canvas_alloc(&ctx, &canvas, side * f))
         return 1;
     double t_raster = 0, t_reduce = 0, t_finish = 0, wall = 0, psnr_sum = 0, psnr_min = 99;
@@ -111,7 +112,7 @@ int main(int argc, char **argv)
                 rc = frame_reduce(&ctx, &canvas, f, &used, &square);
             double t2 = seconds(CLOCK_PROCESS_CPUTIME_ID);
             if (!rc)
-                rc = frame_finish(&ctx, &square, &layout, &out);
+                rc = frame_finish(&ctx, &square, &layout, &scratch, &out);
             double t3 = seconds(CLOCK_PROCESS_CPUTIME_ID);
             wall += seconds(CLOCK_MONOTONIC) - w0;
             if (rc) {
@@ -122,7 +123,7 @@ int main(int argc, char **argv)
             if (compare) { /* the same frame from the mesh as it is */
                 if (raster_draw(&ctx, &mesh, c, fov, &view, &canvas) ||
                     frame_reduce(&ctx, &canvas, f, &used, &square) ||
-                    frame_finish(&ctx, &square, &layout, &exact)) {
+                    frame_finish(&ctx, &square, &layout, NULL, &exact)) {
                     fprintf(stderr, "%s\n", p3d_errmsg(&ctx));
                     return 1;
                 }
@@ -148,6 +149,7 @@ int main(int argc, char **argv)
         printf("simplified against exact frames: mean PSNR %.2f dB, worst %.2f dB\n",
                psnr_sum / frames, psnr_min);
     p3d_image_free(&exact);
+    free(scratch.mem);
     printf("frames hash %016llx\n", (unsigned long long)hash);
     raster_canvas_free(&canvas);
     raster_lod_free(&lod);

@@ -5,6 +5,7 @@
 #include "render/frame.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 raster_rect frame_canvas_view(const raster_rect *used, int supersample, int size)
@@ -53,7 +54,7 @@ int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, cons
     if (!rc)
         rc = frame_reduce(ctx, &work->canvas, supersample, &used, &work->square);
     if (!rc)
-        rc = frame_finish(ctx, &work->square, &layout, out);
+        rc = frame_finish(ctx, &work->square, &layout, &work->scratch, out);
     return rc;
 }
 
@@ -61,6 +62,8 @@ void frame_work_free(frame_work *work)
 {
     raster_canvas_free(&work->canvas);
     p3d_image_free(&work->square);
+    free(work->scratch.mem);
+    work->scratch = (frame_scratch){0};
 }
 
 int p3d_render_frame(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,

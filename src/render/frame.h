@@ -35,13 +35,20 @@ raster_rect frame_source_rect(const frame_layout *l);
 /* The canvas pixels (side size) that frame_reduce reads for the frame
  * pixels used, at supersampling factor f. */
 raster_rect frame_canvas_view(const raster_rect *used, int f, int size);
+/* Buffers kept from frame to frame (zero-initialise; free mem). */
+typedef struct frame_scratch {
+    void *mem;
+    size_t bytes;
+} frame_scratch;
 /* Steps 4-7 on a reduced S x S frame: anchor crop, border crop, crop_border
- * resized back with cubic interpolation, even size, into out. */
-int frame_finish(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, p3d_image *out);
+ * resized back with cubic interpolation, even size, into out. scratch may
+ * be NULL (buffers allocated for this frame only). */
+int frame_finish(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, frame_scratch *scratch,
+                 p3d_image *out);
 /* The same; portable: the plain C resize even where the AVX-512 one is
  * built (tests: both give the same bytes). */
 int frame_finish_path(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, int portable,
-                      p3d_image *out);
+                      frame_scratch *scratch, p3d_image *out);
 
 /* The bound for raster_lod_build under which no point moves by more than
  * err_px output pixels on an S x S frame (side S) with fields of view of
@@ -52,6 +59,7 @@ raster_lod_bound frame_lod_bound(double err_px, int side, double min_fov, const 
 typedef struct frame_work {
     raster_canvas canvas;
     p3d_image square;
+    frame_scratch scratch;
 } frame_work;
 /* lod: the mesh simplified for these frames (NULL: the mesh as it is). */
 int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, const double center[3],

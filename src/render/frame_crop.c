@@ -11,6 +11,9 @@
 #include "render/frame.h"
 
 #include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,77 +145,119 @@ static void resize_row_groups(const float *line, const cubic_group *g, int ngrou
 #define FAST_CUBIC 0
 #endif
 
+/* Carves n bytes (64-byte aligned) off *at. */
+static void *carve(char **at, size_t n)
+{
+    void *p = *at;
+    *at += (n + 63) & ~(size_t)63;
+    return p;
+}
+
+static size_t aligned(size_t n)
+{
+    return (n + 63) & ~(size_t)63;
+}
+
+/* Source row s (w pixels) resized horizontally to ow pixels of 3 floats
+ * into r; line holds the row as floats. */
+static void resize_row(const uint8_t *s, int w, int ow, const cubic_tap *tx, const void *groups,
+                       int ngroups, float *line, float *r)
+{
+    int x = 0;
+#if FAST_CUBIC
+    if (ngroups) {
+        row_to_rgbx(s, w, line);
+        resize_row_groups(line, groups, ngroups, r);
+        x = 4 * ngroups;
+    }
+#else
+    (void)groups, (void)ngroups;
+#endif
+    if (x < ow) { /* the plain layout for the plain loop's pixels */
+        for (int i = 0; i < 3 * w; i++)
+            line[i] = s[i];
+        line[3 * w] = 0;
+    }
+    for (; x < ow; x++) {
+        /* the 3 channels at once (the 4th lane is dropped) */
+        const cubic_tap *t = tx + x;
+        v4f p[4];
+        for (int k = 0; k < 4; k++)
+            memcpy(&p[k], line + 3 * t->idx[k], sizeof p[k]);
+        v4f sum = t->w[0] * p[0] + t->w[1] * p[1] + t->w[2] * p[2] + t->w[3] * p[3];
+        memcpy(r + 3 * x, &sum, 3 * sizeof(float));
+    }
+}
+
 /* Resizes region (x0, y0, w, h) of src to full_w x full_h and keeps the
  * top-left dst->width x dst->height of the result; portable: the plain
- * version even where the AVX-512 one is built. */
+ * version even where the AVX-512 one is built. Output rows are made in
+ * order from the 4 horizontally resized source rows they need, kept in a
+ * ring of 4 (a row's taps are 4 consecutive source rows, so row i lives in
+ * slot i % 4): all in cache, where resizing every source row first into a
+ * 10 MB buffer spent more time on memory than on arithmetic. The buffers
+ * come from scratch, kept between frames. */
 static int resize_cubic_region(const p3d_image *src, int x0, int y0, int w, int h, int full_w,
-                               int full_h, p3d_image *dst, int threads, int portable)
+                               int full_h, p3d_image *dst, int threads, int portable,
+                               frame_scratch *scratch)
 {
     int ow = dst->width, oh = dst->height;
-    cubic_tap *tx = malloc(sizeof *tx * ow), *ty = malloc(sizeof *ty * oh);
-    float *rows = malloc(sizeof(float) * 3 * (size_t)ow * h);
-    if (!tx || !ty || !rows) {
-        free(tx), free(ty), free(rows);
-        return 0;
+    /* per thread: a source row in float, padded so that a pixel loads as 4
+     * floats (RGB0 and 8 more pixels for the AVX-512 version), and the ring */
+    size_t line_bytes = aligned(sizeof(float) * (4 * (size_t)w + 32));
+    size_t row_bytes = aligned(sizeof(float) * 3 * (size_t)ow);
+    size_t thread_bytes = line_bytes + 4 * row_bytes;
+    size_t need = aligned(sizeof(cubic_tap) * ow) + aligned(sizeof(cubic_tap) * oh) +
+                  (size_t)threads * thread_bytes;
+#if FAST_CUBIC
+    need += aligned(sizeof(cubic_group) * (size_t)(ow / 4 + 1));
+#endif
+    if (scratch->bytes < need) {
+        free(scratch->mem);
+        scratch->bytes = 0;
+        scratch->mem = malloc(need);
+        if (!scratch->mem)
+            return 0;
+        scratch->bytes = need;
     }
+    char *at = scratch->mem;
+    cubic_tap *tx = carve(&at, sizeof *tx * ow), *ty = carve(&at, sizeof *ty * oh);
+    char *per_thread = carve(&at, (size_t)threads * thread_bytes);
     cubic_taps(w, full_w, ow, tx);
     cubic_taps(h, full_h, oh, ty);
     int ngroups = 0;
+    void *groups = NULL;
 #if FAST_CUBIC
-    cubic_group *groups = portable ? NULL : malloc(sizeof *groups * (size_t)(ow / 4 + 1));
+    groups = portable ? NULL : carve(&at, sizeof(cubic_group) * (size_t)(ow / 4 + 1));
     if (groups && cubic_groups(tx, ow, groups))
         ngroups = ow / 4;
 #else
-    (void)portable, (void)ngroups;
+    (void)portable;
 #endif
-    int failed = 0;
 #pragma omp parallel num_threads(threads)
     {
-        /* a source row in float, padded so that a pixel loads as 4 floats
-         * (RGB0 and 8 more pixels for the AVX-512 version) */
-        float *line = malloc(sizeof(float) * (4 * (size_t)w + 32));
-        if (!line) {
-#pragma omp atomic write
-            failed = 1;
-        }
-#pragma omp for schedule(static)
-        for (int y = 0; y < h; y++) {
-            if (!line)
-                continue;
-            const uint8_t *s = src->data + ((size_t)(y0 + y) * src->width + x0) * 3;
-            float *r = rows + (size_t)y * ow * 3;
-            int x = 0;
-#if FAST_CUBIC
-            if (ngroups) {
-                row_to_rgbx(s, w, line);
-                resize_row_groups(line, groups, ngroups, r);
-                x = 4 * ngroups;
-            }
+        int thread = 0;
+#ifdef _OPENMP
+        thread = omp_get_thread_num();
 #endif
-            if (x < ow) { /* the plain layout for the plain loop's pixels */
-                for (int i = 0; i < 3 * w; i++)
-                    line[i] = s[i];
-                line[3 * w] = 0;
-            }
-            for (; x < ow; x++) {
-                /* the 3 channels at once (the 4th lane is dropped) */
-                const cubic_tap *t = tx + x;
-                v4f p[4];
-                for (int k = 0; k < 4; k++)
-                    memcpy(&p[k], line + 3 * t->idx[k], sizeof p[k]);
-                v4f sum = t->w[0] * p[0] + t->w[1] * p[1] + t->w[2] * p[2] + t->w[3] * p[3];
-                memcpy(r + 3 * x, &sum, 3 * sizeof(float));
-            }
-        }
-        free(line);
-        int bad;
-#pragma omp atomic read
-        bad = failed;
+        char *mine = per_thread + (size_t)thread * thread_bytes;
+        float *line = (float *)mine, *ring[4];
+        int tag[4] = {-1, -1, -1, -1};
+        for (int i = 0; i < 4; i++)
+            ring[i] = (float *)(mine + line_bytes + i * row_bytes);
 #pragma omp for schedule(static)
-        for (int y = 0; y < oh * !bad; y++) {
+        for (int y = 0; y < oh; y++) {
             const cubic_tap *t = ty + y;
-            const float *r0 = rows + (size_t)t->idx[0] * ow * 3, *r1 = rows + (size_t)t->idx[1] * ow * 3;
-            const float *r2 = rows + (size_t)t->idx[2] * ow * 3, *r3 = rows + (size_t)t->idx[3] * ow * 3;
+            for (int k = 0; k < 4; k++) {
+                int sy = t->idx[k];
+                if (tag[sy & 3] != sy) {
+                    resize_row(src->data + ((size_t)(y0 + sy) * src->width + x0) * 3, w, ow, tx, groups,
+                               ngroups, line, ring[sy & 3]);
+                    tag[sy & 3] = sy;
+                }
+            }
+            const float *r0 = ring[t->idx[0] & 3], *r1 = ring[t->idx[1] & 3];
+            const float *r2 = ring[t->idx[2] & 3], *r3 = ring[t->idx[3] & 3];
             uint8_t *d = dst->data + (size_t)y * ow * 3;
             int x = 0;
 #if FAST_CUBIC
@@ -246,11 +291,7 @@ static int resize_cubic_region(const p3d_image *src, int x0, int y0, int w, int 
                 d[x] = to_u8(t->w[0] * r0[x] + t->w[1] * r1[x] + t->w[2] * r2[x] + t->w[3] * r3[x]);
         }
     }
-#if FAST_CUBIC
-    free(groups);
-#endif
-    free(tx), free(ty), free(rows);
-    return !failed;
+    return 1;
 }
 
 int frame_layout_of(p3d_ctx *ctx, int size, int height, int width, const double crop_border[4],
@@ -288,7 +329,7 @@ raster_rect frame_source_rect(const frame_layout *l)
 }
 
 int frame_finish_path(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, int portable,
-                      p3d_image *out)
+                      frame_scratch *scratch, p3d_image *out)
 {
     int oh = l->oh, ow = l->ow;
     if (!out->data || out->width != ow || out->height != oh || out->channels != 3) {
@@ -304,13 +345,15 @@ int frame_finish_path(p3d_ctx *ctx, const p3d_image *square, const frame_layout 
         return P3D_OK;
     }
     int threads = ctx->threads > 0 ? ctx->threads : 1;
-    if (!resize_cubic_region(square, l->c0 + l->left, l->r0 + l->top, l->cw, l->ch, l->wc, l->hc,
-                             out, threads, portable))
-        return p3d_fail(ctx, P3D_E_NOMEM, "out of memory resizing a frame");
-    return P3D_OK;
+    frame_scratch local = {0};
+    int ok = resize_cubic_region(square, l->c0 + l->left, l->r0 + l->top, l->cw, l->ch, l->wc, l->hc,
+                                 out, threads, portable, scratch ? scratch : &local);
+    free(local.mem);
+    return ok ? P3D_OK : p3d_fail(ctx, P3D_E_NOMEM, "out of memory resizing a frame");
 }
 
-int frame_finish(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, p3d_image *out)
+int frame_finish(p3d_ctx *ctx, const p3d_image *square, const frame_layout *l, frame_scratch *scratch,
+                 p3d_image *out)
 {
-    return frame_finish_path(ctx, square, l, 0, out);
+    return frame_finish_path(ctx, square, l, 0, scratch, out);
 }

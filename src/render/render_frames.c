@@ -94,6 +94,9 @@ int frame_plan_reuse(const double (*views)[4], int n, long frame_bytes, int *reu
     return reused;
 }
 
+/* Frames rendered ahead of the encoder's order, at most. */
+#define PENDING 8
+
 typedef struct frames_state {
     p3d_ctx *ctx;
     const p3d_mesh *mesh;
@@ -104,49 +107,79 @@ typedef struct frames_state {
     const char *keep;
     p3d_image *kept; /* per frame: the copy kept for later frames */
     pthread_mutex_t lock;
-    pthread_cond_t turn;
-    int next;    /* the next frame to take */
-    int written; /* frames handed to the encoder */
-    int rc;      /* the first error */
+    pthread_cond_t changed;
+    int next;                    /* the next frame to take */
+    int written;                 /* frames handed to the encoder */
+    int draining;                /* a worker is handing frames to the encoder */
+    p3d_image pending[PENDING];  /* frame k in slot k % PENDING until written */
+    char ready[PENDING];
+    int rc; /* the first error */
     video_writer *vw;
 } frames_state;
 
-/* Hands frame k to the encoder once the frames before it are there. */
-static int write_in_order(frames_state *s, int k, const p3d_image *frame)
-{
-    pthread_mutex_lock(&s->lock);
-    while (s->written != k && !s->rc)
-        pthread_cond_wait(&s->turn, &s->lock);
-    int rc = s->rc;
-    if (!rc && s->reuse[k] >= 0)
-        frame = &s->kept[s->reuse[k]];
-    if (!rc && !s->vw) {
-        int threads = s->ctx->threads > 0 ? s->ctx->threads : 1;
-        rc = video_open(s->ctx, &s->vw, s->job->path, s->opt->format, frame->width, frame->height,
-                        s->opt->fps, s->opt->crf, threads);
-    }
-    if (!rc)
-        rc = video_write(s->ctx, s->vw, frame);
-    if (!rc)
-        p3d_report(s->ctx, s->job->name, k + 1, s->job->n);
-    if (rc && !s->rc)
-        s->rc = rc;
-    s->written++;
-    pthread_cond_broadcast(&s->turn);
-    pthread_mutex_unlock(&s->lock);
-    return rc;
-}
-
+/* Records the first error (the worker's message into the caller's ctx). */
 static void fail(frames_state *s, const p3d_ctx *wctx, int rc)
 {
-    pthread_mutex_lock(&s->lock);
     if (!s->rc) {
         s->rc = rc;
         s->ctx->status = wctx->status;
         memcpy(s->ctx->msg, wctx->msg, sizeof s->ctx->msg);
     }
-    pthread_cond_broadcast(&s->turn);
+    pthread_cond_broadcast(&s->changed);
+}
+
+/* Frame j to the encoder (the writer opened with the first frame). */
+static int write_frame(frames_state *s, p3d_ctx *wctx, int j)
+{
+    const p3d_image *frame = s->reuse[j] >= 0 ? &s->kept[s->reuse[j]] : &s->pending[j % PENDING];
+    int rc = P3D_OK;
+    if (!s->vw) {
+        int threads = s->ctx->threads > 0 ? s->ctx->threads : 1;
+        rc = video_open(wctx, &s->vw, s->job->path, s->opt->format, frame->width, frame->height,
+                        s->opt->fps, s->opt->crf, threads);
+    }
+    if (!rc)
+        rc = video_write(wctx, s->vw, frame);
+    if (!rc)
+        p3d_report(s->ctx, s->job->name, j + 1, s->job->n);
+    return rc;
+}
+
+/* Puts frame k (swapped with the slot's buffer, which the worker draws
+ * into next) among the pending ones, and when no other worker is at it,
+ * hands every pending frame that is next in order to the encoder. A worker
+ * waits only when it is PENDING frames ahead. */
+static int hand_over(frames_state *s, p3d_ctx *wctx, int k, p3d_image *frame)
+{
+    pthread_mutex_lock(&s->lock);
+    while (k - s->written >= PENDING && !s->rc)
+        pthread_cond_wait(&s->changed, &s->lock);
+    if (!s->rc) {
+        if (s->reuse[k] < 0) {
+            p3d_image t = s->pending[k % PENDING];
+            s->pending[k % PENDING] = *frame;
+            *frame = t;
+        }
+        s->ready[k % PENDING] = 1;
+    }
+    if (!s->draining) {
+        s->draining = 1;
+        while (!s->rc && s->written < s->job->n && s->ready[s->written % PENDING]) {
+            int j = s->written;
+            pthread_mutex_unlock(&s->lock);
+            int rc = write_frame(s, wctx, j); /* may wait for the encoder */
+            pthread_mutex_lock(&s->lock);
+            if (rc)
+                fail(s, wctx, rc);
+            s->ready[j % PENDING] = 0;
+            s->written++;
+            pthread_cond_broadcast(&s->changed);
+        }
+        s->draining = 0;
+    }
+    int rc = s->rc;
     pthread_mutex_unlock(&s->lock);
+    return rc;
 }
 
 static void worker(frames_state *s, frame_work *work)
@@ -173,10 +206,12 @@ static void worker(frames_state *s, frame_work *work)
             }
         }
         if (rc) {
+            pthread_mutex_lock(&s->lock);
             fail(s, &wctx, rc);
+            pthread_mutex_unlock(&s->lock);
             break;
         }
-        if (write_in_order(s, k, &frame))
+        if (hand_over(s, &wctx, k, &frame))
             break;
     }
     p3d_image_free(&frame);
@@ -200,7 +235,7 @@ int frames_to_video(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
     frame_plan_reuse(job->views, n, frame_bytes, reuse, keep);
     frames_state s = {ctx, mesh, lod, opt, job, reuse, keep, kept};
     pthread_mutex_init(&s.lock, NULL);
-    pthread_cond_init(&s.turn, NULL);
+    pthread_cond_init(&s.changed, NULL);
     int workers = nworks < n ? nworks : n;
     double t0 = seconds();
 #pragma omp parallel num_threads(workers)
@@ -223,7 +258,9 @@ int frames_to_video(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
     for (int k = 0; k < n; k++)
         p3d_image_free(&kept[k]);
     pthread_mutex_destroy(&s.lock);
-    pthread_cond_destroy(&s.turn);
+    pthread_cond_destroy(&s.changed);
+    for (int i = 0; i < PENDING; i++)
+        p3d_image_free(&s.pending[i]);
     free(reuse), free(keep), free(kept);
     return rc;
 }

@@ -116,6 +116,12 @@ static int open_encoder(p3d_ctx *ctx, video_writer *vw, const AVCodec *codec, in
         enc->thread_count = 1;
         av_opt_set(enc->priv_data, "preset", "veryfast", 0);
         av_opt_set(enc->priv_data, "crf", crf_text, 0);
+        /* Intra partitions only (no inter 8x8 splits), as x264's superfast:
+         * 25 % less encoder CPU for 5 % larger files and 0.05 dB (moon
+         * circle, 240 frames against the raw frames: 2.18 against 2.83
+         * CPU-s, 40.71 against 40.76 dB); superfast's other settings cost
+         * 70 % in size. */
+        av_opt_set(enc->priv_data, "partitions", "i8x8,i4x4", 0);
     } else if (strncmp(codec->name, "libvpx", 6) == 0) {
         av_opt_set(enc->priv_data, "crf", crf_text, 0);
         av_opt_set(enc->priv_data, "deadline", "realtime", 0);
