@@ -75,11 +75,14 @@ typedef struct frame_job {
     int n;
 } frame_job;
 /* Renders the job's frames with nworks workers (one frame each at a time,
- * each with its own works[i]) and encodes them in order; frames with the
- * view of an earlier one are copies of it (render_frames.c). */
+ * each with its own works[i]) and hands them to the encoder in order;
+ * frames with the view of an earlier one are copies of it
+ * (render_frames.c). On success *done is the writer, still finishing: the
+ * caller commits it with video_close (meanwhile the next video can render). */
+struct video_writer;
 int frames_to_video(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
                     const p3d_render_options *opt, const frame_job *job, frame_work *works,
-                    int nworks, p3d_render_stats *stats);
+                    int nworks, p3d_render_stats *stats, struct video_writer **done);
 /* reuse[k]: an earlier frame with the same view as frame k, or -1; keep[j]:
  * frame j is copied later. At most a memory budget of frames of frame_bytes
  * are kept. Returns the number of frames reused. */

@@ -219,8 +219,9 @@ static void worker(frames_state *s, frame_work *work)
 
 int frames_to_video(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
                     const p3d_render_options *opt, const frame_job *job, frame_work *works,
-                    int nworks, p3d_render_stats *stats)
+                    int nworks, p3d_render_stats *stats, video_writer **done)
 {
+    *done = NULL;
     int n = job->n;
     int *reuse = malloc(sizeof *reuse * (size_t)n);
     char *keep = malloc((size_t)n);
@@ -248,10 +249,11 @@ int frames_to_video(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
     }
     stats->render_seconds += seconds() - t0;
     int rc = s.rc;
-    if (s.vw) {
-        int close_rc = video_close(ctx, s.vw, rc == P3D_OK, stats);
-        if (!rc)
-            rc = close_rc;
+    if (s.vw && !rc) {
+        video_end(s.vw); /* the encoder finishes while the caller goes on */
+        *done = s.vw;
+    } else if (s.vw) {
+        video_close(ctx, s.vw, 0, stats);
     }
     if (!rc)
         stats->frames += n;

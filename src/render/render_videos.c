@@ -118,6 +118,7 @@ int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_optio
         rc = raster_lod_build(ctx, mesh, &bound, &lod);
         stats->render_seconds += seconds() - t0;
     }
+    video_writer *finishing = NULL; /* the previous video, its encoder finishing */
     for (int v = 0; v < njobs && !rc; v++) {
         video_job job = make_job(opt, v, poses);
         char path[4096];
@@ -131,7 +132,19 @@ int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_optio
         for (int k = 0; k < job.nposes; k++)
             views[k][3] = pose_view(mesh, &job, k, mean_loc_depth, views[k]);
         frame_job frames = {job.name, path, (const double(*)[4])views, job.nposes};
-        rc = frames_to_video(ctx, mesh, opt->simplify > 0 ? &lod : NULL, opt, &frames, works, nworks, stats);
+        video_writer *done = NULL;
+        rc = frames_to_video(ctx, mesh, opt->simplify > 0 ? &lod : NULL, opt, &frames, works, nworks, stats,
+                             &done);
+        /* the previous video's encoder has finished while this one rendered */
+        if (finishing) {
+            int close_rc = video_close(ctx, finishing, 1, stats);
+            rc = rc ? rc : close_rc;
+        }
+        finishing = done;
+    }
+    if (finishing) {
+        int close_rc = video_close(ctx, finishing, 1, stats); /* complete: kept */
+        rc = rc ? rc : close_rc;
     }
     raster_lod_free(&lod);
     for (int i = 0; i < nworks; i++)

@@ -424,16 +424,21 @@ static int commit_output(p3d_ctx *ctx, video_writer *vw)
     return P3D_OK;
 }
 
+void video_end(video_writer *vw)
+{
+    pthread_mutex_lock(&vw->lock);
+    vw->closing = 1;
+    pthread_cond_broadcast(&vw->changed);
+    pthread_mutex_unlock(&vw->lock);
+}
+
 int video_close(p3d_ctx *ctx, video_writer *vw, int commit, p3d_render_stats *stats)
 {
     if (!vw)
         return P3D_OK;
     int rc = P3D_OK;
     if (vw->thread_started) {
-        pthread_mutex_lock(&vw->lock);
-        vw->closing = 1;
-        pthread_cond_broadcast(&vw->changed);
-        pthread_mutex_unlock(&vw->lock);
+        video_end(vw);
         pthread_join(vw->thread, NULL);
     }
     if (stats) {

@@ -14,6 +14,9 @@ int video_open(p3d_ctx *ctx, video_writer **vw, const char *path, p3d_video_form
                int width, int height, int fps, int crf, int threads);
 /* Queues one frame (copied); blocks while the queue is full. */
 int video_write(p3d_ctx *ctx, video_writer *vw, const p3d_image *frame);
+/* No more frames: the encoder thread drains its queue and flushes the
+ * encoder while the caller goes on (video_close still joins and commits). */
+void video_end(video_writer *vw);
 /* Finishes the stream and renames it into place (commit) or removes it.
  * stats (may be NULL) gets the encoder's name and the time the encoder
  * thread spent converting and encoding added. */
