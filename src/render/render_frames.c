@@ -105,6 +105,7 @@ typedef struct frames_state {
     const frame_job *job;
     const int *reuse;
     const char *keep;
+    int reused;      /* frames that are copies */
     p3d_image *kept; /* per frame: the copy kept for later frames */
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -134,7 +135,9 @@ static int write_frame(frames_state *s, p3d_ctx *wctx, int j)
     const p3d_image *frame = s->reuse[j] >= 0 ? &s->kept[s->reuse[j]] : &s->pending[j % PENDING];
     int rc = P3D_OK;
     if (!s->vw) {
-        int threads = s->ctx->threads > 0 ? s->ctx->threads : 1;
+        /* one encoder thread beside the renderers; two where most frames
+         * are copies, as then the encoder has most of the work */
+        int threads = s->reused * 4 >= s->job->n && s->ctx->threads > 1 ? 2 : 1;
         rc = video_open(wctx, &s->vw, s->job->path, s->opt->format, frame->width, frame->height,
                         s->opt->fps, s->opt->crf, threads);
     }
@@ -233,8 +236,8 @@ int frames_to_video(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
     /* the frame size before any frame is drawn: a budget, so an estimate
      * from the mesh's photo is enough */
     long frame_bytes = 3L * mesh->width * mesh->height;
-    frame_plan_reuse(job->views, n, frame_bytes, reuse, keep);
-    frames_state s = {ctx, mesh, lod, opt, job, reuse, keep, kept};
+    int reused = frame_plan_reuse(job->views, n, frame_bytes, reuse, keep);
+    frames_state s = {ctx, mesh, lod, opt, job, reuse, keep, reused, kept};
     pthread_mutex_init(&s.lock, NULL);
     pthread_cond_init(&s.changed, NULL);
     int workers = nworks < n ? nworks : n;

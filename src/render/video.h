@@ -9,7 +9,8 @@
 typedef struct video_writer video_writer;
 
 /* Opens path (written atomically: a temporary file or folder until
- * video_close commits) for width x height RGB frames at fps. */
+ * video_close commits) for width x height RGB frames at fps, encoded with
+ * threads threads (beside the caller's own). */
 int video_open(p3d_ctx *ctx, video_writer **vw, const char *path, p3d_video_format format,
                int width, int height, int fps, int crf, int threads);
 /* Queues one frame (copied); blocks while the queue is full. */
