@@ -39,7 +39,7 @@ echo "== the same with the reference's exact 3x3 anti-flickering (--supersample 
 echo "== rendering alone (no encoder), 4 x 24 frames, $THREADS threads; CPU ms per stage"
 # passive waiting as photo3d render has it (src/cli/omp_wait.c)
 for ss in 2 3; do
-  for px in 0.1 0; do
+  for px in 0.25 0; do
     echo "-- supersample $ss, simplify $px px (frames against the exact ones)"
     OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive} P3D_COMPARE=$([ $px = 0 ] && echo 0 || echo 1) \
       "$TOOLS/tool_render_bench" "$W/moon.ply" 24 "$THREADS" $ss $px | grep -v hash

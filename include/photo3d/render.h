@@ -66,7 +66,7 @@ typedef struct p3d_render_stats {
 
 /* How far (output pixels) the renderer's simplification of flat mesh
  * regions may move any point, at most (0: the mesh as it is). */
-#define P3D_LOD_ERROR_DEFAULT 0.1
+#define P3D_LOD_ERROR_DEFAULT 0.25
 
 typedef struct p3d_render_options {
     int nvideos;

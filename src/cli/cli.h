@@ -73,7 +73,7 @@ void cli_progress(void *user, const char *stage, long done, long total);
                          "3x3 (default); 3 = its exact 3x3; 1 = off", 0},                           \
     {"crop-border", "T,L,B,R", "fractions cut at top, left, bottom, right (default 0.03,0.03,0.05,0.03)", 0}, \
     {"simplify", "PX", "draw flat regions of the mesh as fewer, textured triangles that move no "     \
-                       "point by more than PX output pixels at any pose (default 0.1; 0 = exact)", 0}, \
+                       "point by more than PX output pixels at any pose (default 0.25; 0 = exact)", 0}, \
     {"glb", NULL, "also write <stem>.glb (glTF 2.0 binary)", 0}
 int cli_render_options(const cli_args *a, p3d_render_options *opt, double *center_depth);
 
