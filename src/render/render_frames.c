@@ -137,7 +137,8 @@ static void fail(frames_state *s, const p3d_ctx *wctx, int rc)
 /* Frame j to the encoder (the writer opened with the first frame). */
 static int write_frame(frames_state *s, p3d_ctx *wctx, int j)
 {
-    const p3d_image *frame = s->reuse[j] >= 0 ? &s->kept[s->reuse[j]] : &s->pending[j % PENDING];
+    int copy = s->reuse[j] >= 0;
+    p3d_image *frame = copy ? &s->kept[s->reuse[j]] : &s->pending[j % PENDING];
     int rc = P3D_OK;
     if (!s->vw) {
         /* one encoder thread beside the renderers; two where most frames
@@ -146,8 +147,8 @@ static int write_frame(frames_state *s, p3d_ctx *wctx, int j)
         rc = video_open(wctx, &s->vw, s->job->path, s->opt->format, frame->width, frame->height,
                         s->opt->fps, s->opt->crf, threads);
     }
-    if (!rc)
-        rc = video_write(wctx, s->vw, frame);
+    if (!rc) /* a kept frame is copied, a pending one swapped with a free buffer */
+        rc = copy ? video_write(wctx, s->vw, frame) : video_give(wctx, s->vw, frame);
     if (!rc)
         p3d_report(s->ctx, s->job->name, j + 1, s->job->n);
     return rc;

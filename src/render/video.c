@@ -376,7 +376,9 @@ int video_open(p3d_ctx *ctx, video_writer **out, const char *path, p3d_video_for
     return rc;
 }
 
-int video_write(p3d_ctx *ctx, video_writer *vw, const p3d_image *frame)
+/* Queues frame: copied, or (give) swapped with the free slot's buffer of
+ * the same size, which frame then holds. */
+static int queue_frame(p3d_ctx *ctx, video_writer *vw, p3d_image *frame, int give)
 {
     if (frame->width != vw->width || frame->height != vw->height || frame->channels != 3)
         return p3d_fail(ctx, P3D_E_INTERNAL, "frame %dx%d does not match the video %dx%d",
@@ -389,12 +391,28 @@ int video_write(p3d_ctx *ctx, video_writer *vw, const p3d_image *frame)
     pthread_mutex_unlock(&vw->lock);
     if (error)
         return p3d_fail(ctx, P3D_E_IO, "%s: %s", vw->file.path, vw->err);
-    memcpy(vw->slot[tail].data, frame->data, (size_t)frame->width * frame->height * 3);
+    if (give) {
+        p3d_image t = vw->slot[tail];
+        vw->slot[tail] = *frame;
+        *frame = t;
+    } else {
+        memcpy(vw->slot[tail].data, frame->data, (size_t)frame->width * frame->height * 3);
+    }
     pthread_mutex_lock(&vw->lock);
     vw->count++;
     pthread_cond_broadcast(&vw->changed);
     pthread_mutex_unlock(&vw->lock);
     return P3D_OK;
+}
+
+int video_write(p3d_ctx *ctx, video_writer *vw, const p3d_image *frame)
+{
+    return queue_frame(ctx, vw, (p3d_image *)frame, 0);
+}
+
+int video_give(p3d_ctx *ctx, video_writer *vw, p3d_image *frame)
+{
+    return queue_frame(ctx, vw, frame, 1);
 }
 
 /* Removes a folder of frames (only plain files inside). */

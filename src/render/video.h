@@ -15,6 +15,9 @@ int video_open(p3d_ctx *ctx, video_writer **vw, const char *path, p3d_video_form
                int width, int height, int fps, int crf, int threads);
 /* Queues one frame (copied); blocks while the queue is full. */
 int video_write(p3d_ctx *ctx, video_writer *vw, const p3d_image *frame);
+/* The same without the copy: frame's buffer goes to the queue and frame
+ * gets a free one of the same size in exchange. */
+int video_give(p3d_ctx *ctx, video_writer *vw, p3d_image *frame);
 /* No more frames: the encoder thread drains its queue and flushes the
  * encoder while the caller goes on (video_close still joins and commits). */
 void video_end(video_writer *vw);
