@@ -1,8 +1,9 @@
 /* Tool for bench/render.sh: times the per-frame stages of the video renderer
  * (ALGORITHM.md 9) on a mesh without encoding: rasterising, blur + area
  * downscale, crop + cubic resize. Renders every k-th pose of the four
- * default trajectories (dolly zoom at the mesh's centre depth) and prints
- * the process CPU time per stage (robust on a busy machine), frames per
+ * default trajectories (dolly zoom at the mesh's centre depth), each
+ * thread a whole frame at a time as photo3d render does, and prints the
+ * threads' CPU time per stage (robust on a busy machine), frames per
  * wall and per CPU second, and an FNV-1a hash of the finished frames, so two
  * builds can be checked to draw the very same pixels.
  * The mesh is simplified first as photo3d render does (--simplify).
@@ -88,57 +89,88 @@ int main(int argc, char **argv)
            "faces (%ld blocks as two), %.0f ms\n", lod_px, lod.nfaces, mesh.nfaces, lod.nblocks, lod.ntfaces,
            lod.npfaces, lod.nquads,
            1e3 * (seconds(CLOCK_PROCESS_CPUTIME_ID) - tl0));
-    raster_canvas canvas;
-    p3d_image square = {0}, out = {0};
-    frame_scratch scratch = {0}; /* kept between frames, as photo3d render does */
-    if (raster_canvas_alloc(&ctx, &canvas, side * f))
-        return 1;
-    double t_raster = 0, t_reduce = 0, t_finish = 0, wall = 0, psnr_sum = 0, psnr_min = 99;
-    /* P3D_COMPARE=1: PSNR of each simplified frame against the exact one */
-    int compare = getenv("P3D_COMPARE") && atoi(getenv("P3D_COMPARE"));
-    p3d_image exact = {0};
-    uint64_t hash = 1469598103934665603ull;
+    /* the frames, then rendered as photo3d render does: each thread draws
+     * whole frames (one thread per frame), in its own buffers */
+    double(*views)[4] = malloc(sizeof *views * (size_t)opt.nvideos * n);
     int frames = 0;
     for (int v = 0; v < opt.nvideos; v++) {
         p3d_trajectory(opt.videos[v].type, opt.videos[v].shift, n, poses);
         int dolly = strstr(opt.videos[v].name, "dolly") != NULL;
         for (int k = 0; k < n; k += step, frames++) {
-            double c[3] = {-poses[k].t[0], -poses[k].t[1], -poses[k].t[2]};
-            double fov = dolly ? 2 * atan2(plane, fabs(depth + poses[k].t[2])) : fov0;
-            double w0 = seconds(CLOCK_MONOTONIC), t0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
-            int rc = raster_draw_lod(&ctx, &mesh, &lod, c, fov, &view, &canvas);
-            double t1 = seconds(CLOCK_PROCESS_CPUTIME_ID);
+            for (int i = 0; i < 3; i++)
+                views[frames][i] = -poses[k].t[i];
+            views[frames][3] = dolly ? 2 * atan2(plane, fabs(depth + poses[k].t[2])) : fov0;
+        }
+    }
+    uint64_t *hashes = calloc((size_t)frames, sizeof *hashes);
+    double t_raster = 0, t_reduce = 0, t_finish = 0, psnr_sum = 0, psnr_min = 99;
+    /* P3D_COMPARE=1: PSNR of each simplified frame against the exact one */
+    int compare = getenv("P3D_COMPARE") && atoi(getenv("P3D_COMPARE"));
+    int failed = 0, out_w = 0, out_h = 0;
+    double w0 = seconds(CLOCK_MONOTONIC);
+#pragma omp parallel num_threads(threads) reduction(+ : t_raster, t_reduce, t_finish, psnr_sum) \
+    reduction(min : psnr_min)
+    {
+        p3d_ctx tctx = ctx;
+        tctx.threads = 1;
+        raster_canvas canvas;
+        p3d_image square = {0}, out = {0}, exact = {0};
+        frame_scratch scratch = {0}; /* kept between frames, as photo3d render does */
+        int bad = raster_canvas_alloc(&tctx, &canvas, side * f);
+#pragma omp for schedule(dynamic, 1)
+        for (int i = 0; i < frames; i++) {
+            if (bad)
+                continue;
+            const double *c = views[i];
+            double t0 = seconds(CLOCK_THREAD_CPUTIME_ID);
+            int rc = raster_draw_lod(&tctx, &mesh, &lod, c, c[3], &view, &canvas);
+            double t1 = seconds(CLOCK_THREAD_CPUTIME_ID);
             if (!rc)
-                rc = frame_reduce(&ctx, &canvas, f, &used, &square);
-            double t2 = seconds(CLOCK_PROCESS_CPUTIME_ID);
+                rc = frame_reduce(&tctx, &canvas, f, &used, &square);
+            double t2 = seconds(CLOCK_THREAD_CPUTIME_ID);
             if (!rc)
-                rc = frame_finish(&ctx, &square, &layout, &scratch, &out);
-            double t3 = seconds(CLOCK_PROCESS_CPUTIME_ID);
-            wall += seconds(CLOCK_MONOTONIC) - w0;
-            if (rc) {
-                fprintf(stderr, "%s\n", p3d_errmsg(&ctx));
-                return 1;
-            }
+                rc = frame_finish(&tctx, &square, &layout, &scratch, &out);
+            double t3 = seconds(CLOCK_THREAD_CPUTIME_ID);
             t_raster += t1 - t0, t_reduce += t2 - t1, t_finish += t3 - t2;
-            if (compare) { /* the same frame from the mesh as it is */
-                if (raster_draw(&ctx, &mesh, c, fov, &view, &canvas) ||
-                    frame_reduce(&ctx, &canvas, f, &used, &square) ||
-                    frame_finish(&ctx, &square, &layout, NULL, &exact)) {
-                    fprintf(stderr, "%s\n", p3d_errmsg(&ctx));
-                    return 1;
-                }
+            if (!rc && compare) { /* the same frame from the mesh as it is */
+                rc = raster_draw(&tctx, &mesh, c, c[3], &view, &canvas) ||
+                     frame_reduce(&tctx, &canvas, f, &used, &square) ||
+                     frame_finish(&tctx, &square, &layout, NULL, &exact);
                 double se = 0;
                 size_t nb = (size_t)out.width * out.height * 3;
-                for (size_t b = 0; b < nb; b++)
+                for (size_t b = 0; b < nb && !rc; b++)
                     se += (double)(out.data[b] - exact.data[b]) * (out.data[b] - exact.data[b]);
                 double psnr = se > 0 ? 10 * log10(255.0 * 255.0 * nb / se) : 99;
                 psnr_sum += psnr;
                 psnr_min = psnr < psnr_min ? psnr : psnr_min;
             }
-            hash = fnv1a(hash, out.data, (size_t)out.width * out.height * 3);
+            if (rc) {
+#pragma omp critical
+                {
+                    if (!failed)
+                        fprintf(stderr, "%s\n", p3d_errmsg(&tctx));
+                    failed = 1;
+                }
+                bad = 1;
+                continue;
+            }
+            hashes[i] = fnv1a(1469598103934665603ull, out.data, (size_t)out.width * out.height * 3);
+            out_w = out.width, out_h = out.height;
         }
+        failed |= bad;
+        raster_canvas_free(&canvas);
+        p3d_image_free(&square);
+        p3d_image_free(&out);
+        p3d_image_free(&exact);
+        free(scratch.mem);
     }
-    printf("frames %d (%dx%d, canvas %d, threads %d)\n", frames, out.width, out.height, side * f,
+    double wall = seconds(CLOCK_MONOTONIC) - w0;
+    if (failed)
+        return 1;
+    uint64_t hash = 1469598103934665603ull; /* of the frames' hashes, in order */
+    for (int i = 0; i < frames; i++)
+        hash = fnv1a(hash, (const uint8_t *)&hashes[i], sizeof hashes[i]);
+    printf("frames %d (%dx%d, canvas %d, threads %d, a frame each)\n", frames, out_w, out_h, side * f,
            threads);
     printf("CPU ms per frame: raster %.2f  reduce %.2f  finish %.2f  total %.2f\n",
            1e3 * t_raster / frames, 1e3 * t_reduce / frames, 1e3 * t_finish / frames,
@@ -148,14 +180,9 @@ int main(int argc, char **argv)
     if (compare)
         printf("simplified against exact frames: mean PSNR %.2f dB, worst %.2f dB\n",
                psnr_sum / frames, psnr_min);
-    p3d_image_free(&exact);
-    free(scratch.mem);
     printf("frames hash %016llx\n", (unsigned long long)hash);
-    raster_canvas_free(&canvas);
     raster_lod_free(&lod);
-    p3d_image_free(&square);
-    p3d_image_free(&out);
     p3d_mesh_free(&mesh);
-    free(poses);
+    free(poses), free(views), free(hashes);
     return 0;
 }
