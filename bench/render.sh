@@ -46,6 +46,9 @@ for ss in 2 3; do
   done
 done
 
+echo "== encoding alone: the default run's circle video decoded, then encoded again as photo3d render does"
+"$TOOLS/tool_encode_bench" "$W/speed/moon_circle.mp4" "$W/encode.mp4"
+
 echo "== parity with the reference's videos (first 240 frames)"
 "$BIN" render "$W/moon.ply" -o "$W/par" --video zoom-in,dolly-zoom-in \
   --center-depth "$MLD" --threads "$THREADS" --quiet
