@@ -22,14 +22,44 @@ static int classical_depth(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
     return inpaint_fill_depth(ctx, job, job->edge_out);
 }
 
+/* Radius of the box over which the synthesis confidence is averaged. */
+#define CONFIDENCE_RADIUS 6
+
+/* conf at mask pixels := its mean over the mask pixels of the
+ * (2r+1)^2 box around (separable: rows, then columns of row sums and
+ * counts). tmp: 2 w h floats. */
+static void smooth_over_mask(float *conf, const uint8_t *mask, int w, int h, int r, float *tmp)
+{
+    float *sum = tmp, *count = tmp + (size_t)w * h;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float s = 0, k = 0;
+            for (int xx = x - r < 0 ? 0 : x - r; xx <= x + r && xx < w; xx++)
+                if (mask[(size_t)y * w + xx])
+                    s += conf[(size_t)y * w + xx], k++;
+            sum[(size_t)y * w + x] = s, count[(size_t)y * w + x] = k;
+        }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            if (!mask[(size_t)y * w + x])
+                continue;
+            float s = 0, k = 0;
+            for (int yy = y - r < 0 ? 0 : y - r; yy <= y + r && yy < h; yy++)
+                s += sum[(size_t)yy * w + x], k += count[(size_t)yy * w + x];
+            conf[(size_t)y * w + x] = s / k; /* k >= 1: the pixel itself */
+        }
+}
+
 /* rgb_out at mask pixels = a s + (1 - a) m: s the synthesis, m the membrane
  * fill that half distrusts the context's fringe and does not mix colours
- * across continued edges (fringe_fill.c) and a the synthesis confidence to
- * the 5th power. */
+ * across continued edges (fringe_fill.c) and a the synthesis confidence,
+ * averaged over the hole pixels within CONFIDENCE_RADIUS, to the power 3.5.
+ * The average keeps a lone well-matched patch amid poorly matched ones
+ * from putting its texture there (measured, docs/EVAL.md). */
 static int classical_color(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
 {
     size_t n = (size_t)(job->width > 0 && job->height > 0 ? job->width * job->height : 0);
-    float *confidence = malloc(sizeof(float) * (n ? n : 1));
+    float *confidence = malloc(sizeof(float) * (n ? 3 * n : 1)); /* and 2 n for the smoothing */
     uint8_t *synth = malloc(n ? 3 * n : 1);
     int rc = confidence && synth
                  ? P3D_OK
@@ -41,12 +71,13 @@ static int classical_color(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
         memcpy(synth, job->rgb_out, 3 * n);
         rc = inpaint_diffuse_color_fringe(ctx, job);
     }
+    if (!rc && n)
+        smooth_over_mask(confidence, job->mask, job->width, job->height, CONFIDENCE_RADIUS, confidence + n);
     for (size_t i = 0; i < n && !rc; i++) {
-        /* 5th power: a patch that only partly matches mostly defers to the
+        /* power 3.5: a patch that only partly matches mostly defers to the
          * mean (measured, bench/quality.sh, docs/EVAL.md); the same
          * arithmetic per channel keeps gray photos R == G == B */
-        float a = confidence[i] * confidence[i];
-        a *= a * confidence[i];
+        float c = confidence[i], a = c * c * c * sqrtf(c);
         for (int c = 0; c < 3 && job->mask[i]; c++)
             job->rgb_out[3 * i + c] =
                 (uint8_t)lrintf(a * synth[3 * i + c] + (1 - a) * job->rgb_out[3 * i + c]);
