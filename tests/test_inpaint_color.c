@@ -174,6 +174,33 @@ static void test_fringe_fill_values(p3d_ctx *ctx)
     fixture_free(&f);
 }
 
+/* The synthesis confidence averaged over the hole (classical.c): a 6x1
+ * hole [1 1 0 0 | 1 1] (a wall of context in the middle) with r = 1 in a
+ * 8x3 crop whose other rows are context. Each hole pixel takes the mean of
+ * the hole pixels among its 3x3 neighbours: (1+1)/2, (1+1+0)/3, (1+0+0)/3,
+ * (0+0)/2 for the left run, and the right run (1, 1) stays 1; context
+ * pixels keep their value (7). */
+static void test_confidence_smoothing(void)
+{
+    float conf[24], tmp[48];
+    uint8_t mask[24] = {0};
+    const float row[8] = {1, 1, 0, 0, 7, 1, 1, 7};
+    for (int i = 0; i < 24; i++)
+        conf[i] = 7;
+    for (int x = 0; x < 8; x++) {
+        mask[8 + x] = x != 4 && x != 7;
+        conf[8 + x] = row[x];
+    }
+    inpaint_smooth_over_mask(conf, mask, 8, 3, 1, tmp);
+    const float expect[8] = {1, 2.0f / 3, 1.0f / 3, 0, 7, 1, 1, 7};
+    int same = 1;
+    for (int x = 0; x < 8; x++)
+        same &= fabsf(conf[8 + x] - expect[x]) < 1e-6f;
+    for (int x = 0; x < 8; x++)
+        same &= conf[x] == 7 && conf[16 + x] == 7;
+    CHECK(same);
+}
+
 /* Continued depth edges are walls of the colour membrane (baselines.c,
  * fringe_fill.c). A hole across the whole crop (rows 8-15) between colour A
  * above (depth 2) and colour B below (depth 5), an edge continued along row
@@ -235,6 +262,7 @@ int main(void)
     CHECK(synth < 0.1 * smooth);
 
     test_depth_guidance(&ctx, &classical);
+    test_confidence_smoothing();
 
     double fringe = fringe_error(&ctx, &classical), spread = fringe_error(&ctx, &diffusion);
     CHECK(spread > 30); /* the plain membrane carries the fringe well into the hole */

@@ -2,7 +2,8 @@
 # Inpainting on real texture (tests/tool_inpaint_bench.c on Middlebury teddy
 # crops shaped like pipeline jobs): the classical backend keeps the photo's
 # texture in the hole, the diffusion baseline smooths it away. Measured
-# (2026-11): texture energy relative to the truth ~0.7 classical, ~0.07
+# (2026-12): texture energy relative to the truth 0.36 classical (its blend
+# with the membrane, docs/EVAL.md; 0.7 for the synthesis alone), 0.07
 # diffusion. Also checks the PNG views are written and bad options fail.
 source "$(dirname "$0")/testlib.sh"
 need_data

@@ -25,10 +25,7 @@ static int classical_depth(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
 /* Radius of the box over which the synthesis confidence is averaged. */
 #define CONFIDENCE_RADIUS 6
 
-/* conf at mask pixels := its mean over the mask pixels of the
- * (2r+1)^2 box around (separable: rows, then columns of row sums and
- * counts). tmp: 2 w h floats. */
-static void smooth_over_mask(float *conf, const uint8_t *mask, int w, int h, int r, float *tmp)
+void inpaint_smooth_over_mask(float *conf, const uint8_t *mask, int w, int h, int r, float *tmp)
 {
     float *sum = tmp, *count = tmp + (size_t)w * h;
     for (int y = 0; y < h; y++)
@@ -72,7 +69,7 @@ static int classical_color(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
         rc = inpaint_diffuse_color_fringe(ctx, job);
     }
     if (!rc && n)
-        smooth_over_mask(confidence, job->mask, job->width, job->height, CONFIDENCE_RADIUS, confidence + n);
+        inpaint_smooth_over_mask(confidence, job->mask, job->width, job->height, CONFIDENCE_RADIUS, confidence + n);
     for (size_t i = 0; i < n && !rc; i++) {
         /* power 3.5: a patch that only partly matches mostly defers to the
          * mean (measured, bench/quality.sh, docs/EVAL.md); the same

@@ -40,5 +40,9 @@ int inpaint_diffuse_color(p3d_ctx *ctx, p3d_inpaint_job *job, const uint8_t *bar
  * half repainted by the background beyond them; context pixels are passed
  * through unchanged. */
 int inpaint_diffuse_color_fringe(p3d_ctx *ctx, p3d_inpaint_job *job);
+/* classical.c: conf (w x h) at mask pixels := its mean over the mask pixels
+ * of the (2r+1)^2 box around (separable: rows, then the columns of row sums
+ * and counts); other pixels unchanged. tmp: 2 w h floats. */
+void inpaint_smooth_over_mask(float *conf, const uint8_t *mask, int w, int h, int r, float *tmp);
 
 #endif
