@@ -11,6 +11,7 @@
 #include "photo3d/midas.h"
 #include "photo3d/models.h"
 #include "photo3d/pipeline.h"
+#include "core/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,13 +100,6 @@ static void file_stem(const char *path, char *out, size_t cap)
     char *dot = strrchr(out, '.');
     if (dot && dot != out)
         *dot = 0;
-}
-
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
 static int write_json(p3d_ctx *ctx, const char *path, const p3d_pipeline_debug *d)
@@ -244,10 +238,10 @@ int cmd_run(int argc, char **argv)
     dbg.want_maps = debug_dir != NULL;
     int photo_w = 0, photo_h = 0;
     int rc = run_backend_create(&ctx, cli_get(&a, "inpaint"), cli_get(&a, "weights-dir"), &backend);
-    double t0 = seconds();
+    double t0 = p3d_seconds();
     if (!rc)
         rc = prepare(&ctx, &a, &o, &photo, &depth, &photo_w, &photo_h);
-    double t_load = seconds() - t0;
+    double t_load = p3d_seconds() - t0;
     if (!rc)
         rc = p3d_photo3d_build(&ctx, &photo, &depth, photo_w, photo_h, &o, &backend, &mesh, &dbg);
     if (backend.destroy) /* the networks' memory is not needed for the files and videos */
@@ -260,10 +254,10 @@ int cmd_run(int argc, char **argv)
         rc = write_debug(&ctx, debug_dir, &dbg);
     if (!rc)
         rc = cli_make_dir(&ctx, cli_get(&a, "output"));
-    t0 = seconds();
+    t0 = p3d_seconds();
     if (!rc)
         rc = p3d_mesh_save_ply(&ctx, path, &mesh, cli_has(&a, "ply-ascii"));
-    double t_save = seconds() - t0;
+    double t_save = p3d_seconds() - t0;
     if (!rc && cli_has(&a, "glb")) {
         char glb[4096];
         snprintf(glb, sizeof glb, "%s/%s.glb", cli_get(&a, "output"), stem);
@@ -272,10 +266,10 @@ int cmd_run(int argc, char **argv)
     /* the dolly zoom keeps the plane at the image centre's depth, taken (as
      * the reference does) before the bilateral filter */
     double center_depth = depth.data ? depth.data[(size_t)(depth.height / 2) * depth.width + depth.width / 2] : 1;
-    t0 = seconds();
+    t0 = p3d_seconds();
     if (!rc && want_videos)
         rc = p3d_render_videos(&ctx, &mesh, &ropt, cli_get(&a, "output"), stem, center_depth);
-    double t_video = seconds() - t0;
+    double t_video = p3d_seconds() - t0;
     if (!rc && !a.quiet) {
         fprintf(stderr, "photo3d run: %s: %ld vertices, %ld faces (%dx%d), %s inpainting\n", path,
                 mesh.nverts, mesh.nfaces, mesh.width, mesh.height, backend.name);

@@ -5,6 +5,7 @@
  * is asked for. */
 #include "eval/eval_internal.h"
 #include "photo3d/render.h"
+#include "core/clock.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -25,13 +26,6 @@ int p3d_eval_method_from_name(const char *name)
         if (strcmp(name, method_names[m]) == 0)
             return m;
     return strcmp(name, "ours") == 0 ? P3D_EVAL_OURS : -1;
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
 static int score_view(p3d_ctx *ctx, const p3d_eval_job *job, uint8_t *const select[3],
@@ -98,14 +92,14 @@ int p3d_eval_run(p3d_ctx *ctx, const p3d_eval_job *job, p3d_eval_result results[
         if (!(want & (1u << m)))
             continue;
         p3d_mesh mesh = {0};
-        double t0 = now();
+        double t0 = p3d_seconds();
         if (m == P3D_EVAL_OURS || m == P3D_EVAL_DIFFUSION)
             rc = eval_pipeline_mesh(ctx, job, m, m == P3D_EVAL_OURS ? &ours : &mesh);
         else if (m == P3D_EVAL_STRETCH)
             rc = eval_stretch_mesh(ctx, job, &mesh);
         else
             rc = eval_holes_mesh(ctx, &ours, &mesh);
-        results[m].build_seconds = m == P3D_EVAL_HOLES ? 0 : now() - t0;
+        results[m].build_seconds = m == P3D_EVAL_HOLES ? 0 : p3d_seconds() - t0;
         if (!rc && (job->methods & (1u << m)))
             rc = p3d_render_view(ctx, m == P3D_EVAL_OURS ? &ours : &mesh, &cam, job->center,
                                  &results[m].view, NULL);

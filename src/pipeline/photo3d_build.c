@@ -9,18 +9,12 @@
 #include "ldi/ldi_inpaint.h"
 #include "mesh/mesh_build.h"
 #include "pipeline/debug_maps.h"
+#include "core/clock.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 typedef struct stage_clock {
     p3d_pipeline_debug *dbg;
@@ -29,7 +23,7 @@ typedef struct stage_clock {
 
 static void stage_done(p3d_ctx *ctx, stage_clock *c, const char *name)
 {
-    double t = now();
+    double t = p3d_seconds();
     if (c->dbg && c->dbg->nstages < P3D_STAGE_COUNT) {
         c->dbg->stage_name[c->dbg->nstages] = name;
         c->dbg->stage_seconds[c->dbg->nstages++] = t - c->t0;
@@ -145,7 +139,7 @@ int p3d_photo3d_build(p3d_ctx *ctx, const p3d_image *photo, const p3d_map *depth
     if (o->sparse_iter > o->filter_size_count + 1)
         return p3d_fail(ctx, P3D_E_USAGE, "pipeline: sparse_iter %d needs %d filter sizes, got %d",
                         o->sparse_iter, o->sparse_iter - 1, o->filter_size_count);
-    stage_clock clk = {dbg, now()};
+    stage_clock clk = {dbg, p3d_seconds()};
     p3d_map depth = {0};
     ldi l = {0};
     ldi_edges edges = {0};

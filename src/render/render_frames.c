@@ -13,6 +13,7 @@
 #include "photo3d/render.h"
 #include "render/frame.h"
 #include "render/video.h"
+#include "core/clock.h"
 
 #include <math.h>
 #ifdef _OPENMP
@@ -31,13 +32,6 @@
 #define SAME_VIEW 1e-12
 /* Views are grouped on a grid this fine before the exact test. */
 #define VIEW_GRID 1e-9
-
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static int same_view(const double a[4], const double b[4])
 {
@@ -269,7 +263,7 @@ int frames_to_video(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
     pthread_mutex_init(&s.lock, NULL);
     pthread_cond_init(&s.changed, NULL);
     int workers = nworks < n ? nworks : n;
-    double t0 = seconds();
+    double t0 = p3d_seconds();
 #pragma omp parallel num_threads(workers)
     {
         int w = 0;
@@ -278,7 +272,7 @@ int frames_to_video(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
 #endif
         worker(&s, &works[w]);
     }
-    stats->render_seconds += seconds() - t0;
+    stats->render_seconds += p3d_seconds() - t0;
     int rc = s.rc;
     if (s.vw && !rc) {
         video_end(s.vw); /* the encoder finishes while the caller goes on */

@@ -6,6 +6,7 @@
 #include "photo3d/render.h"
 #include "render/frame.h"
 #include "render/video.h"
+#include "core/clock.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -33,13 +34,6 @@ double p3d_mesh_center_depth(const p3d_mesh *m)
         }
     }
     return depth;
-}
-
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 typedef struct {
@@ -85,7 +79,7 @@ int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_optio
     p3d_render_stats local = {0};
     p3d_render_stats *stats = opt->stats ? opt->stats : &local;
     memset(stats, 0, sizeof *stats);
-    double start = seconds();
+    double start = p3d_seconds();
     int nworks = ctx->threads > 0 ? ctx->threads : 1;
     int most = opt->path && opt->path_len > opt->num_frames ? opt->path_len : opt->num_frames;
     frame_work *works = calloc((size_t)nworks, sizeof *works);
@@ -113,10 +107,10 @@ int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_optio
                 min_fov = fmin(min_fov, fov);
             }
         }
-        double t0 = seconds();
+        double t0 = p3d_seconds();
         raster_lod_bound bound = frame_lod_bound(opt->simplify, side, min_fov, shift);
         rc = raster_lod_build(ctx, mesh, &bound, &lod);
-        stats->render_seconds += seconds() - t0;
+        stats->render_seconds += p3d_seconds() - t0;
     }
     video_writer *finishing = NULL; /* the previous video, its encoder finishing */
     for (int v = 0; v < njobs && !rc; v++) {
@@ -150,6 +144,6 @@ int p3d_render_videos(p3d_ctx *ctx, const p3d_mesh *mesh, const p3d_render_optio
     for (int i = 0; i < nworks; i++)
         frame_work_free(&works[i]);
     free(works), free(poses), free(views);
-    stats->total_seconds = seconds() - start;
+    stats->total_seconds = p3d_seconds() - start;
     return rc;
 }

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "render/video.h"
 #include "core/atomic_file.h"
+#include "core/clock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -50,13 +51,6 @@ struct video_writer {
     char err[256];
     double encode_seconds;
 };
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static void set_error(video_writer *vw, const char *what, int averr)
 {
@@ -260,12 +254,12 @@ static void *encoder_thread(void *arg)
         p3d_image *img = &vw->slot[vw->head];
         pthread_mutex_unlock(&vw->lock);
 
-        double t0 = now_seconds();
+        double t0 = p3d_seconds();
         if (!vw->error) {
             fill_frame(vw, img);
             encode(vw, vw->frame);
         }
-        vw->encode_seconds += now_seconds() - t0;
+        vw->encode_seconds += p3d_seconds() - t0;
 
         pthread_mutex_lock(&vw->lock);
         vw->head = (vw->head + 1) % QUEUE_SLOTS;
@@ -273,10 +267,10 @@ static void *encoder_thread(void *arg)
         pthread_cond_broadcast(&vw->changed);
         pthread_mutex_unlock(&vw->lock);
     }
-    double t0 = now_seconds();
+    double t0 = p3d_seconds();
     if (!vw->error)
         encode(vw, NULL);
-    vw->encode_seconds += now_seconds() - t0;
+    vw->encode_seconds += p3d_seconds() - t0;
     return NULL;
 }
 
