@@ -74,7 +74,7 @@ static int classical_color(p3d_ctx *ctx, void *state, p3d_inpaint_job *job)
         /* power 3.5: a patch that only partly matches mostly defers to the
          * mean (measured, bench/quality.sh, docs/EVAL.md); the same
          * arithmetic per channel keeps gray photos R == G == B */
-        float c = confidence[i], a = c * c * c * sqrtf(c);
+        float conf = confidence[i], a = conf * conf * conf * sqrtf(conf);
         for (int c = 0; c < 3 && job->mask[i]; c++)
             job->rgb_out[3 * i + c] =
                 (uint8_t)lrintf(a * synth[3 * i + c] + (1 - a) * job->rgb_out[3 * i + c]);

@@ -300,7 +300,13 @@ static int read_vertices(p3d_ctx *ctx, ply_reader *r, p3d_mesh *m)
 }
 
 /* Binary triangles with a uchar count and 32-bit indices (as photo3d and
- * the reference write them): the same checks, without doubles. */
+ * the reference write them): 13-byte records, read by read_int_triangles. */
+static int faces_are_int_triangles(const ply_reader *r)
+{
+    return r->binary && r->count_type == T_U8 && (r->index_type == T_I32 || r->index_type == T_U32);
+}
+
+/* Those triangles: the same checks as the general loop, without doubles. */
 static int read_int_triangles(p3d_ctx *ctx, ply_reader *r, p3d_mesh *m)
 {
     const uint8_t *p = r->data + r->pos;
@@ -328,7 +334,7 @@ static int read_int_triangles(p3d_ctx *ctx, ply_reader *r, p3d_mesh *m)
 
 static int read_faces(p3d_ctx *ctx, ply_reader *r, p3d_mesh *m)
 {
-    if (r->binary && r->count_type == T_U8 && (r->index_type == T_I32 || r->index_type == T_U32))
+    if (faces_are_int_triangles(r))
         return read_int_triangles(ctx, r, m);
     for (long i = 0; i < r->nfaces; i++) {
         double n;
@@ -405,8 +411,7 @@ static int read_file(p3d_ctx *ctx, const char *path, uint8_t **data, size_t *siz
  * fixed size (the faces then start at a known offset). */
 static int read_elements(p3d_ctx *ctx, ply_reader *r, p3d_mesh *m)
 {
-    int fixed = vertices_are_ours(r) && r->count_type == T_U8 &&
-                (r->index_type == T_I32 || r->index_type == T_U32) &&
+    int fixed = vertices_are_ours(r) && faces_are_int_triangles(r) &&
                 (size_t)r->nverts <= (r->size - r->pos) / 16;
     if (!fixed) {
         int rc = read_vertices(ctx, r, m);

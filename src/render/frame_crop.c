@@ -145,17 +145,18 @@ static void resize_row_groups(const float *line, const cubic_group *g, int ngrou
 #define FAST_CUBIC 0
 #endif
 
+/* n rounded up to a whole number of 64-byte cache lines. */
+static size_t aligned(size_t n)
+{
+    return (n + 63) & ~(size_t)63;
+}
+
 /* Carves n bytes (64-byte aligned) off *at. */
 static void *carve(char **at, size_t n)
 {
     void *p = *at;
-    *at += (n + 63) & ~(size_t)63;
+    *at += aligned(n);
     return p;
-}
-
-static size_t aligned(size_t n)
-{
-    return (n + 63) & ~(size_t)63;
 }
 
 /* Source row s (w pixels) resized horizontally to ow pixels of 3 floats

@@ -370,9 +370,9 @@ int video_open(p3d_ctx *ctx, video_writer **out, const char *path, p3d_video_for
     return rc;
 }
 
-/* Queues frame: copied, or (give) swapped with the free slot's buffer of
- * the same size, which frame then holds. */
-static int queue_frame(p3d_ctx *ctx, video_writer *vw, p3d_image *frame, int give)
+/* Queues frame: copied, or where swap (frame itself) is given, swapped
+ * with the free slot's buffer of the same size, which swap then holds. */
+static int queue_frame(p3d_ctx *ctx, video_writer *vw, const p3d_image *frame, p3d_image *swap)
 {
     if (frame->width != vw->width || frame->height != vw->height || frame->channels != 3)
         return p3d_fail(ctx, P3D_E_INTERNAL, "frame %dx%d does not match the video %dx%d",
@@ -385,10 +385,10 @@ static int queue_frame(p3d_ctx *ctx, video_writer *vw, p3d_image *frame, int giv
     pthread_mutex_unlock(&vw->lock);
     if (error)
         return p3d_fail(ctx, P3D_E_IO, "%s: %s", vw->file.path, vw->err);
-    if (give) {
+    if (swap) {
         p3d_image t = vw->slot[tail];
-        vw->slot[tail] = *frame;
-        *frame = t;
+        vw->slot[tail] = *swap;
+        *swap = t;
     } else {
         memcpy(vw->slot[tail].data, frame->data, (size_t)frame->width * frame->height * 3);
     }
@@ -401,12 +401,12 @@ static int queue_frame(p3d_ctx *ctx, video_writer *vw, p3d_image *frame, int giv
 
 int video_write(p3d_ctx *ctx, video_writer *vw, const p3d_image *frame)
 {
-    return queue_frame(ctx, vw, (p3d_image *)frame, 0);
+    return queue_frame(ctx, vw, frame, NULL);
 }
 
 int video_give(p3d_ctx *ctx, video_writer *vw, p3d_image *frame)
 {
-    return queue_frame(ctx, vw, frame, 1);
+    return queue_frame(ctx, vw, frame, frame);
 }
 
 /* Removes a folder of frames (only plain files inside). */
