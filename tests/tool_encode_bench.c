@@ -7,9 +7,8 @@
  * Usage: tool_encode_bench IN.mp4 OUT.mp4 [CRF=18] */
 #include "photo3d/core.h"
 #include "render/video.h"
-#include "video_decode.h"
+#include "video_decode_rgb.h"
 
-#include <libswscale/swscale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,23 +18,19 @@
 typedef struct {
     p3d_image *frames;
     int count, cap;
-    struct SwsContext *sws;
 } clip;
 
-static void keep_frame(void *user, const AVFrame *fr)
+static void keep_frame(void *user, int width, int height, const uint8_t *rgb)
 {
     clip *c = user;
-    if (!c->sws)
-        c->sws = sws_getContext(fr->width, fr->height, fr->format, fr->width, fr->height, AV_PIX_FMT_RGB24,
-                                SWS_BICUBIC, NULL, NULL, NULL);
     if (c->count == c->cap) {
         c->cap = c->cap ? 2 * c->cap : 64;
         c->frames = realloc(c->frames, sizeof *c->frames * c->cap);
     }
+    size_t bytes = (size_t)width * height * 3;
     p3d_image *img = &c->frames[c->count++];
-    *img = (p3d_image){fr->width, fr->height, 3, malloc((size_t)fr->width * fr->height * 3), false};
-    int stride = fr->width * 3;
-    sws_scale(c->sws, (const uint8_t *const *)fr->data, fr->linesize, 0, fr->height, &img->data, &stride);
+    *img = (p3d_image){width, height, 3, malloc(bytes), false};
+    memcpy(img->data, rgb, bytes);
 }
 
 static double seconds(clockid_t clock)
@@ -54,11 +49,10 @@ int main(int argc, char **argv)
     int crf = argc > 3 ? atoi(argv[3]) : 18;
     clip c = {0};
     video_stream_info info;
-    if (!decode_video(argv[1], &info, keep_frame, &c) || c.count == 0) {
+    if (!decode_video_rgb(argv[1], &info, keep_frame, &c) || c.count == 0) {
         fprintf(stderr, "%s: cannot decode\n", argv[1]);
         return 1;
     }
-    sws_freeContext(c.sws);
     p3d_ctx ctx;
     p3d_ctx_init(&ctx);
     video_writer *vw = NULL;

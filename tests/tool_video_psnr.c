@@ -3,9 +3,8 @@
  * Usage: tool_video_psnr A.mp4 B.mp4
  * Prints frame counts, sizes, per-tenth PSNRs and the mean over the frames
  * both videos have (the shorter length; sizes must agree). */
-#include "video_decode.h"
+#include "video_decode_rgb.h"
 
-#include <libswscale/swscale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,36 +17,30 @@ typedef struct {
 
 typedef struct {
     clip *c;
-    struct SwsContext *sws;
     int cap;
 } loader;
 
-static void keep_frame(void *user, const AVFrame *fr)
+static void keep_frame(void *user, int width, int height, const uint8_t *rgb)
 {
     loader *l = user;
     clip *c = l->c;
     if (!c->width)
-        c->width = fr->width, c->height = fr->height;
-    if (!l->sws)
-        l->sws = sws_getContext(fr->width, fr->height, fr->format, c->width, c->height,
-                                AV_PIX_FMT_RGB24, SWS_BICUBIC, NULL, NULL, NULL);
+        c->width = width, c->height = height;
     if (c->count == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 64;
         c->frames = realloc(c->frames, sizeof *c->frames * l->cap);
     }
-    uint8_t *rgb = malloc((size_t)c->width * c->height * 3);
-    int stride = c->width * 3;
-    sws_scale(l->sws, (const uint8_t *const *)fr->data, fr->linesize, 0, fr->height, &rgb, &stride);
-    c->frames[c->count++] = rgb;
+    size_t bytes = (size_t)width * height * 3;
+    c->frames[c->count] = malloc(bytes);
+    memcpy(c->frames[c->count++], rgb, bytes);
 }
 
 static int load(const char *path, clip *c)
 {
     memset(c, 0, sizeof *c);
     video_stream_info info;
-    loader l = {c, NULL, 0};
-    int ok = decode_video(path, &info, keep_frame, &l);
-    sws_freeContext(l.sws);
+    loader l = {c, 0};
+    int ok = decode_video_rgb(path, &info, keep_frame, &l);
     if (!ok)
         fprintf(stderr, "%s: cannot open or no video stream\n", path);
     return ok;
