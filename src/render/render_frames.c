@@ -13,6 +13,7 @@
 #include "photo3d/render.h"
 #include "render/frame.h"
 #include "render/video.h"
+#include "render/yuv420.h"
 #include "core/clock.h"
 
 #include <math.h>
@@ -138,8 +139,9 @@ static int write_frame(frames_state *s, p3d_ctx *wctx, int j)
         /* one encoder thread beside the renderers; two where most frames
          * are copies, as then the encoder has most of the work */
         int threads = s->reused * 4 >= s->job->n && s->ctx->threads > 1 ? 2 : 1;
-        rc = video_open(wctx, &s->vw, s->job->path, s->opt->format, frame->width, frame->height,
-                        s->opt->fps, s->opt->crf, threads);
+        int height = frame->channels == 1 ? frame->height / 3 * 2 : frame->height; /* I420: 3 H / 2 rows */
+        rc = video_open(wctx, &s->vw, s->job->path, s->opt->format, frame->width, height, s->opt->fps,
+                        s->opt->crf, threads);
     }
     if (!rc) /* a kept frame is copied, a pending one swapped with a free buffer */
         rc = copy ? video_write(wctx, s->vw, frame) : video_give(wctx, s->vw, frame);
@@ -190,7 +192,10 @@ static void worker(frames_state *s, frame_work *work)
     p3d_ctx wctx = *s->ctx; /* one thread per frame; errors are copied back */
     wctx.threads = 1;
     wctx.progress = NULL;
-    p3d_image frame = {0};
+    /* the frame as the writer takes it: RGB, or I420 converted here, where
+     * the two workers share the conversion instead of the encoder's thread */
+    int yuv = video_takes_yuv420(s->opt->format);
+    p3d_image rgb = {0}, frame = {0};
     for (;;) {
         pthread_mutex_lock(&s->lock);
         int k = s->rc ? s->job->n : s->next++;
@@ -201,15 +206,18 @@ static void worker(frames_state *s, frame_work *work)
         if (s->reuse[k] < 0) {
             const double *v = s->job->views[k];
             rc = frame_render(&wctx, s->mesh, s->lod, v, v[3], s->opt->supersample, s->opt->crop_border,
-                              work, &frame);
+                              work, yuv ? &rgb : &frame);
+            if (!rc && yuv)
+                rc = rgb_to_yuv420(&wctx, &rgb, &frame);
             if (!rc && s->keep[k]) {
-                size_t bytes = (size_t)frame.width * frame.height * 3;
+                size_t bytes = (size_t)frame.width * frame.height * frame.channels;
                 if (bytes > (size_t)s->kept_bytes) /* larger than the photo: cannot be */
                     rc = p3d_fail(&wctx, P3D_E_INTERNAL, "frame %dx%d is larger than the photo",
                                   frame.width, frame.height);
                 else
                     memcpy(s->kept[k].data, frame.data, bytes);
                 s->kept[k].width = frame.width, s->kept[k].height = frame.height;
+                s->kept[k].channels = frame.channels;
             }
         }
         if (rc) {
@@ -222,6 +230,7 @@ static void worker(frames_state *s, frame_work *work)
             break;
     }
     p3d_image_free(&frame);
+    p3d_image_free(&rgb);
 }
 
 int frames_to_video(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
@@ -239,7 +248,7 @@ int frames_to_video(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
     }
     /* the frame size before any frame is drawn: a budget, so an estimate
      * from the mesh's photo is enough */
-    long frame_bytes = 3L * mesh->width * mesh->height;
+    long frame_bytes = 3L * mesh->width * mesh->height / (video_takes_yuv420(opt->format) ? 2 : 1);
     int reused = frame_plan_reuse(job->views, n, frame_bytes, reuse, keep);
     /* the kept frames in one slab of huge pages where the kernel has them:
      * 300 MB in 4 KB pages took 80 k page faults, half a CPU-second */

@@ -1,22 +1,23 @@
 /* Video encoding with libavcodec/libavformat (ALGORITHM.md 9 step 8): H.264
  * yuv420p MP4 (libx264, like the reference's moviepy/ffmpeg; another H.264
  * encoder or MPEG-4 part 2 when libx264 is missing), VP9 WebM, GIF with a
- * fixed 6x7x6 palette and ordered dithering, or PNG frames in a folder. RGB
- * is converted by swscale with its defaults (BT.601, limited range), as
- * ffmpeg does for the reference. A producer/consumer queue hands frames to
- * an encoder thread. The output is a temporary file (or folder) renamed into
+ * fixed 6x7x6 palette and ordered dithering, or PNG frames in a folder. The
+ * yuv420p formats take I420 frames (yuv420.h: BT.601, limited range, as
+ * ffmpeg's default conversion for the reference), which the render workers
+ * convert; RGB frames given to them are converted by the caller's thread.
+ * A producer/consumer queue hands frames to an encoder thread. The output is a temporary file (or folder) renamed into
  * place on success. */
 #define _GNU_SOURCE
 #include "render/video.h"
 #include "core/atomic_file.h"
 #include "core/clock.h"
+#include "render/yuv420.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/opt.h>
-#include <libswscale/swscale.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,6 @@ struct video_writer {
     AVFormatContext *mux; /* NULL for png */
     AVStream *stream;
     AVCodecContext *enc;
-    struct SwsContext *sws;
     AVFrame *frame;
     AVPacket *packet;
     long frames_in;
@@ -143,12 +143,6 @@ static int open_encoder(p3d_ctx *ctx, video_writer *vw, const AVCodec *codec, in
     vw->frame->height = vw->height;
     if (av_frame_get_buffer(vw->frame, 0) < 0)
         return p3d_fail(ctx, P3D_E_NOMEM, "out of memory for video frames");
-    if (vw->format != P3D_VIDEO_GIF && vw->format != P3D_VIDEO_PNG) {
-        vw->sws = sws_getContext(vw->width, vw->height, AV_PIX_FMT_RGB24, vw->width, vw->height,
-                                 enc->pix_fmt, SWS_BICUBIC, NULL, NULL, NULL);
-        if (!vw->sws)
-            return p3d_fail(ctx, P3D_E_INTERNAL, "no RGB to yuv420p conversion");
-    }
     return P3D_OK;
 }
 
@@ -189,10 +183,13 @@ static void fill_frame(video_writer *vw, const p3d_image *img)
         for (int y = 0; y < img->height; y++)
             memcpy(vw->frame->data[0] + (size_t)y * vw->frame->linesize[0],
                    img->data + (size_t)y * img->width * 3, (size_t)img->width * 3);
-    } else {
-        const uint8_t *src[1] = {img->data};
-        int stride[1] = {img->width * 3};
-        sws_scale(vw->sws, src, stride, 0, img->height, vw->frame->data, vw->frame->linesize);
+    } else { /* the I420 planes */
+        const uint8_t *plane = img->data;
+        for (int p = 0; p < 3; p++) {
+            int w = p ? vw->width / 2 : vw->width, h = p ? vw->height / 2 : vw->height;
+            for (int y = 0; y < h; y++, plane += w)
+                memcpy(vw->frame->data[p] + (size_t)y * vw->frame->linesize[p], plane, (size_t)w);
+        }
     }
     vw->frame->pts = vw->frames_in++;
 }
@@ -359,8 +356,9 @@ int video_open(p3d_ctx *ctx, video_writer **out, const char *path, p3d_video_for
         rc = open_encoder(ctx, vw, codec, crf, threads);
     if (!rc)
         rc = start_muxer(ctx, vw);
+    int yuv = video_takes_yuv420(format);
     for (int i = 0; !rc && i < QUEUE_SLOTS; i++)
-        rc = p3d_image_alloc(ctx, &vw->slot[i], width, height, 3);
+        rc = p3d_image_alloc(ctx, &vw->slot[i], width, yuv ? yuv420_rows(height) : height, yuv ? 1 : 3);
     if (!rc) {
         if (pthread_create(&vw->thread, NULL, encoder_thread, vw) != 0)
             rc = p3d_fail(ctx, P3D_E_INTERNAL, "cannot start the encoder thread");
@@ -370,13 +368,22 @@ int video_open(p3d_ctx *ctx, video_writer **out, const char *path, p3d_video_for
     return rc;
 }
 
-/* Queues frame: copied, or where swap (frame itself) is given, swapped
- * with the free slot's buffer of the same size, which swap then holds. */
+int video_takes_yuv420(p3d_video_format format)
+{
+    return format == P3D_VIDEO_MP4 || format == P3D_VIDEO_WEBM;
+}
+
+/* Queues frame: copied (converted, an RGB frame for an I420 writer), or
+ * where swap (frame itself) is given, swapped with the free slot's buffer
+ * of the same size, which swap then holds. */
 static int queue_frame(p3d_ctx *ctx, video_writer *vw, const p3d_image *frame, p3d_image *swap)
 {
-    if (frame->width != vw->width || frame->height != vw->height || frame->channels != 3)
-        return p3d_fail(ctx, P3D_E_INTERNAL, "frame %dx%d does not match the video %dx%d",
-                        frame->width, frame->height, vw->width, vw->height);
+    const p3d_image *slot = &vw->slot[0];
+    int rgb = frame->width == vw->width && frame->height == vw->height && frame->channels == 3;
+    int same = frame->width == slot->width && frame->height == slot->height && frame->channels == slot->channels;
+    if (!same && !(rgb && !swap))
+        return p3d_fail(ctx, P3D_E_INTERNAL, "frame %dx%dx%d does not match the video %dx%d",
+                        frame->width, frame->height, frame->channels, vw->width, vw->height);
     pthread_mutex_lock(&vw->lock);
     while (vw->count == QUEUE_SLOTS)
         pthread_cond_wait(&vw->changed, &vw->lock);
@@ -389,8 +396,12 @@ static int queue_frame(p3d_ctx *ctx, video_writer *vw, const p3d_image *frame, p
         p3d_image t = vw->slot[tail];
         vw->slot[tail] = *swap;
         *swap = t;
+    } else if (same) {
+        memcpy(vw->slot[tail].data, frame->data, (size_t)frame->width * frame->height * frame->channels);
     } else {
-        memcpy(vw->slot[tail].data, frame->data, (size_t)frame->width * frame->height * 3);
+        int rc = rgb_to_yuv420(ctx, frame, &vw->slot[tail]); /* the slot's size: no allocation */
+        if (rc)
+            return rc;
     }
     pthread_mutex_lock(&vw->lock);
     vw->count++;
@@ -480,7 +491,6 @@ int video_close(p3d_ctx *ctx, video_writer *vw, int commit, p3d_render_stats *st
     avcodec_free_context(&vw->enc);
     av_frame_free(&vw->frame);
     av_packet_free(&vw->packet);
-    sws_freeContext(vw->sws);
     for (int i = 0; i < QUEUE_SLOTS; i++)
         p3d_image_free(&vw->slot[i]);
     pthread_mutex_destroy(&vw->lock);

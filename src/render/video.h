@@ -8,15 +8,20 @@
 
 typedef struct video_writer video_writer;
 
+/* Whether format's writer takes I420 frames (yuv420.h) rather than RGB. */
+int video_takes_yuv420(p3d_video_format format);
 /* Opens path (written atomically: a temporary file or folder until
- * video_close commits) for width x height RGB frames at fps, encoded with
+ * video_close commits) for width x height frames at fps, encoded with
  * threads threads (beside the caller's own). */
 int video_open(p3d_ctx *ctx, video_writer **vw, const char *path, p3d_video_format format,
                int width, int height, int fps, int crf, int threads);
-/* Queues one frame (copied); blocks while the queue is full. */
+/* Queues one frame (copied): RGB, or I420 where the writer takes it (an
+ * RGB frame is then converted by the calling thread); blocks while the
+ * queue is full. */
 int video_write(p3d_ctx *ctx, video_writer *vw, const p3d_image *frame);
-/* The same without the copy: frame's buffer goes to the queue and frame
- * gets a free one of the same size in exchange. */
+/* The same without the copy, for a frame in the writer's own layout:
+ * frame's buffer goes to the queue and frame gets a free one of the same
+ * size in exchange. */
 int video_give(p3d_ctx *ctx, video_writer *vw, p3d_image *frame);
 /* No more frames: the encoder thread drains its queue and flushes the
  * encoder while the caller goes on (video_close still joins and commits). */
