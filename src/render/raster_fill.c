@@ -151,14 +151,6 @@ void fill_batch_portable(const setup_batch *t, raster_canvas *cv)
  * stack, which costs more than the arithmetic. */
 #define FORCE_INLINE static inline __attribute__((always_inline))
 
-/* For vpermw: word k of 8 texels' channels (4 each) takes the low word of
- * lane k / 4 (first half) or 8 + k / 4 (second half). */
-static const uint16_t spread_words[64] = {
-    0,  0,  0,  0,  2,  2,  2,  2,  4,  4,  4,  4,  6,  6,  6,  6,
-    8,  8,  8,  8,  10, 10, 10, 10, 12, 12, 12, 12, 14, 14, 14, 14,
-    16, 16, 16, 16, 18, 18, 18, 18, 20, 20, 20, 20, 22, 22, 22, 22,
-    24, 24, 24, 24, 26, 26, 26, 26, 28, 28, 28, 28, 30, 30, 30, 30};
-
 static const float lane_x[16] = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3};
 static const float lane_y[16] = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3};
 
@@ -277,25 +269,26 @@ FORCE_INLINE __m512i texels(const source *s, weights w, __mmask16 m)
     __m512i c = _mm512_mask_blend_epi32(upper, c10, c01);
     __m512 gx = _mm512_mask_blend_ps(upper, _mm512_sub_ps(unit, fx), fx);
     __m512 gy = _mm512_mask_blend_ps(upper, _mm512_sub_ps(unit, fy), fy);
-    /* channel math in 16 bits, 8 texels (32 channels) per register: each
-     * lane's Q15 weights spread over its texel's 4 channels */
+    /* channel math in 16 bits, in place: R and B are the two words of one
+     * register's lanes, G (and the empty 4th byte) of another's, and each
+     * lane's Q15 weights fill both its words (a spread of 8 texels' bytes
+     * into words, twice per stamp, took more permutes than arithmetic) */
     const __m512 q15 = _mm512_set1_ps(32768.0f);
-    const __m512i top = _mm512_set1_epi32(32767);
+    const __m512i top = _mm512_set1_epi32(32767), bytes = _mm512_set1_epi32(0x00FF00FF);
     __m512i wx = _mm512_min_epi32(_mm512_cvttps_epi32(_mm512_mul_ps(gx, q15)), top);
     __m512i wy = _mm512_min_epi32(_mm512_cvttps_epi32(_mm512_mul_ps(gy, q15)), top);
-    __m512i spread_lo = _mm512_loadu_si512(spread_words), spread_hi = _mm512_loadu_si512(spread_words + 32);
-    __m256i half[2];
-    for (int h = 0; h < 2; h++) {
-        __m512i spread = h ? spread_hi : spread_lo;
-        __m512i wxs = _mm512_permutexvar_epi16(spread, wx), wys = _mm512_permutexvar_epi16(spread, wy);
-        __m512i va = _mm512_cvtepu8_epi16(h ? _mm512_extracti64x4_epi64(a, 1) : _mm512_castsi512_si256(a));
-        __m512i vb = _mm512_cvtepu8_epi16(h ? _mm512_extracti64x4_epi64(b, 1) : _mm512_castsi512_si256(b));
-        __m512i vc = _mm512_cvtepu8_epi16(h ? _mm512_extracti64x4_epi64(c, 1) : _mm512_castsi512_si256(c));
-        __m512i value = _mm512_add_epi16(va, _mm512_mulhrs_epi16(_mm512_sub_epi16(vb, va), wxs));
-        value = _mm512_add_epi16(value, _mm512_mulhrs_epi16(_mm512_sub_epi16(vc, va), wys));
-        half[h] = _mm512_cvtusepi16_epi8(_mm512_max_epi16(value, none));
+    wx = _mm512_or_si512(wx, _mm512_slli_epi32(wx, 16));
+    wy = _mm512_or_si512(wy, _mm512_slli_epi32(wy, 16));
+    __m512i out[2];
+    for (int h = 0; h < 2; h++) { /* R and B, then G */
+        __m512i va = _mm512_and_si512(h ? _mm512_srli_epi32(a, 8) : a, bytes);
+        __m512i vb = _mm512_and_si512(h ? _mm512_srli_epi32(b, 8) : b, bytes);
+        __m512i vc = _mm512_and_si512(h ? _mm512_srli_epi32(c, 8) : c, bytes);
+        __m512i value = _mm512_add_epi16(va, _mm512_mulhrs_epi16(_mm512_sub_epi16(vb, va), wx));
+        value = _mm512_add_epi16(value, _mm512_mulhrs_epi16(_mm512_sub_epi16(vc, va), wy));
+        out[h] = _mm512_min_epi16(_mm512_max_epi16(value, none), _mm512_set1_epi16(255));
     }
-    return _mm512_inserti64x4(_mm512_castsi256_si512(half[0]), half[1], 1);
+    return _mm512_or_si512(out[0], _mm512_slli_epi32(out[1], 8));
 }
 
 /* Writes the lanes of m whose 1/z beats the z-buffer's into the 4x4 stamp
