@@ -116,7 +116,12 @@ static int open_encoder(p3d_ctx *ctx, video_writer *vw, const AVCodec *codec, in
          * CPU-s, 40.71 against 40.76 dB); superfast's other settings cost
          * 70 % in size. Diamond motion search: 6 % less again, for the same
          * size and PSNR (2.15 against 2.30 CPU-s, 40.709 against 40.711 dB):
-         * the camera moves by under a pixel per frame. */
+         * the camera moves by under a pixel per frame. Sub-pixel
+         * refinement 1 instead of 2 makes x264 24 % faster (circle: 124.9
+         * against 100.9 frames per CPU second) but the dolly-zoom-in video
+         * 2.5 times larger (3.29 against 1.34 MB): its zoom needs the
+         * sub-pixel search. Deblocking, chroma motion estimation or psy
+         * off: no measurable gain. */
         av_opt_set(enc->priv_data, "partitions", "i8x8,i4x4", 0);
         av_opt_set(enc->priv_data, "motion-est", "dia", 0);
     } else if (strncmp(codec->name, "libvpx", 6) == 0) {
