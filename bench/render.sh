@@ -37,7 +37,7 @@ echo "== the same with the reference's exact 3x3 anti-flickering (--supersample 
   --supersample 3 --quiet
 
 echo "== rendering alone (no encoder), 4 x 24 frames, $THREADS threads; CPU ms per stage"
-# passive waiting as photo3d render has it (src/cli/omp_wait.c)
+# passive waiting as photo3d render has it (src/cli/start_env.c)
 for ss in 2 3; do
   for px in 0.25 0; do
     echo "-- supersample $ss, simplify $px px"
