@@ -124,6 +124,10 @@ spin() { OMP_DISPLAY_ENV=verbose "$@" 2>&1 | sed -n "s/.*GOMP_SPINCOUNT = '\([0-
   ok || bad "render does not wait passively"
 [ "$(spin env OMP_WAIT_POLICY=active "$P3D_BIN" render "$T/missing.ply")" != 0 ] &&
   ok || bad "render overrode the user's OMP_WAIT_POLICY"
+# each setting is added unless the user set it (src/cli/start_env.c): the
+# user's own GLIBC_TUNABLES does not stop the passive waiting
+[ "$(spin env -u OMP_WAIT_POLICY GLIBC_TUNABLES=glibc.malloc.check=0 "$P3D_BIN" render "$T/missing.ply")" = 0 ] &&
+  ok || bad "a user's GLIBC_TUNABLES kept render from waiting passively"
 [ "$(spin env -u OMP_WAIT_POLICY "$P3D_BIN" info "$T/missing.ply")" != 0 ] &&
   ok || bad "info changed the OpenMP wait policy"
 finish
