@@ -5,8 +5,8 @@
  * yuv420p formats take I420 frames (yuv420.h: BT.601, limited range, as
  * ffmpeg's default conversion for the reference), which the render workers
  * convert; RGB frames given to them are converted by the caller's thread.
- * A producer/consumer queue hands frames to an encoder thread. The output is a temporary file (or folder) renamed into
- * place on success. */
+ * A producer/consumer queue hands frames to an encoder thread. The output
+ * is a temporary file (or folder) renamed into place on success. */
 #define _GNU_SOURCE
 #include "render/video.h"
 #include "core/atomic_file.h"
