@@ -1,8 +1,8 @@
-/* The environment `photo3d render` and `photo3d run` start with. Two
- * settings are read once, when the program and its libraries are loaded,
- * so the only way to set them from inside is to start again with them: a
- * preinit hook re-executes the program once with those the user has not
- * set added (a value the user set is kept; if the re-execution fails the
+/* The environment the heavy commands (run, render, eval, depth) start
+ * with. Two settings are read once, when the program and its libraries
+ * are loaded, so the only way to set them from inside is to start again
+ * with them: a preinit hook re-executes the program once with those the
+ * user has not set added (a value the user set is kept; if the re-execution fails the
  * program simply goes on, only slower).
  *
  * OMP_WAIT_POLICY=passive. Rendering runs its parallel loops next to the
@@ -18,7 +18,8 @@
  * copy, the canvases, the encoder's frames), which on a machine whose
  * kernel gives them only on request ("madvise") means 512 times fewer
  * page faults, and fewer TLB misses while drawing. The moon's four videos:
- * 26.9 -> 26.2, 31.3 -> 29.2 and 31.4 -> 28.1 CPU-s in alternating runs
+ * 26.9 -> 26.2, 31.3 -> 29.2 and 31.4 -> 28.1 CPU-s in alternating runs;
+ * moon to PLY 1.62 -> 1.17 s; bench/quality.sh (eval) 75.9 -> 64.6 CPU-s
  * (glibc 2.35 and later; older ones ignore it). */
 #include <string.h>
 #include <unistd.h>
@@ -30,7 +31,11 @@ static void start_again_with_settings(int argc, char **argv, char **envp)
     static char *const settings[] = {"OMP_WAIT_POLICY=passive", "GLIBC_TUNABLES=glibc.malloc.hugetlb=1"};
     enum { NSETTINGS = sizeof settings / sizeof settings[0] };
     static char *env[MAX_ENV + NSETTINGS + 1];
-    if (argc < 2 || (strcmp(argv[1], "render") != 0 && strcmp(argv[1], "run") != 0))
+    static const char *const commands[] = {"run", "render", "eval", "depth"};
+    int heavy = 0;
+    for (size_t c = 0; argc >= 2 && c < sizeof commands / sizeof commands[0]; c++)
+        heavy |= strcmp(argv[1], commands[c]) == 0;
+    if (!heavy)
         return;
     int given[NSETTINGS] = {0}, n = 0;
     for (; envp[n]; n++) {
