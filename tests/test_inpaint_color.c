@@ -201,6 +201,39 @@ static void test_confidence_smoothing(void)
     CHECK(same);
 }
 
+/* The low-frequency gate (inpaint_source_gate), by hand on a 7x1 crop with
+ * box radius 1 and tau 10: pixels 3 and 5 to synthesise, the others known,
+ * colours (v, 10, 10) with v = 10, 20, 40, -, 70, -, 90 along the row.
+ * Pixel 3 copied from pixel 1: the offsets where both are known are -1
+ * (pixel 2 against 0: 40 - 10) and +1 (pixel 4 against 2: 70 - 40), mean
+ * difference (30, 0, 0), D^2 = 30^2 / 3 = 300, gate 1 / (1 + 3) = 1/4.
+ * Pixel 5 has no source (gate 1, weight 0), nor do known pixels. */
+static void test_source_gate(void)
+{
+    fixture f;
+    fixture_alloc(&f, 7, 1);
+    const int v[7] = {10, 20, 40, 0, 70, 0, 90};
+    for (int x = 0; x < 7; x++)
+        if (x == 3 || x == 5)
+            fixture_set_mask(&f, x, 0);
+        else
+            fixture_set_context(&f, x, 0, 1.0f, (const uint8_t[3]){(uint8_t)v[x], 10, 10});
+    int32_t source[7] = {-1, -1, -1, 1, -1, -1, -1};
+    float gate[7], weight[7];
+    inpaint_source_gate(&f.job, source, 1, 1, 10.0f, gate, weight);
+    CHECK(fabsf(gate[3] - 0.25f) < 1e-6f && weight[3] == 1);
+    int others = 1;
+    for (int x = 0; x < 7; x++)
+        others &= x == 3 || (gate[x] == 1 && weight[x] == 0);
+    CHECK(others);
+    /* Copied from pixel 2: offset -1 (pixel 2 against 1: 40 - 20) only,
+     * pixel 3 is not known for +1: D^2 = 20^2 / 3, gate 1 / (1 + 4/3) = 3/7. */
+    source[3] = 2;
+    inpaint_source_gate(&f.job, source, 1, 1, 10.0f, gate, weight);
+    CHECK(fabsf(gate[3] - 3.0f / 7) < 1e-6f && weight[3] == 1);
+    fixture_free(&f);
+}
+
 /* Continued depth edges are walls of the colour membrane (baselines.c,
  * fringe_fill.c). A hole across the whole crop (rows 8-15) between colour A
  * above (depth 2) and colour B below (depth 5), an edge continued along row
@@ -263,6 +296,7 @@ int main(void)
 
     test_depth_guidance(&ctx, &classical);
     test_confidence_smoothing();
+    test_source_gate();
 
     double fringe = fringe_error(&ctx, &classical), spread = fringe_error(&ctx, &diffusion);
     CHECK(spread > 30); /* the plain membrane carries the fringe well into the hole */

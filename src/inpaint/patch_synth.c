@@ -226,7 +226,7 @@ static int init_field(p3d_ctx *ctx, const synth_level *L, patch_field *f)
 
 /* Synthesises every level from the coarsest (levels[n-1]) to the finest. */
 static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t *rng,
-                             float *confidence)
+                             float *confidence, int32_t *source)
 {
     patch_field prev = {0}, cur = {0};
     int rc = P3D_OK;
@@ -264,6 +264,9 @@ static int synthesize_levels(p3d_ctx *ctx, synth_level *levels, int n, uint64_t 
         }
         if (!rc && l == 0 && confidence)
             rc = patch_vote_confidence(ctx, L, &cur, confidence);
+        for (long i = 0; !rc && l == 0 && source && i < (long)L->w * L->h; i++)
+            if (L->state[i] == SYNTH_HOLE && cur.slot[i] >= 0)
+                source[i] = cur.source[cur.slot[i]];
         patch_field_free(&prev);
         prev = cur;
         memset(&cur, 0, sizeof cur);
@@ -281,13 +284,16 @@ static void write_output(const p3d_inpaint_job *job, const synth_level *L)
                 L->state[i] == SYNTH_OUTSIDE ? 0 : L->img[i * L->nc + (L->nc == 1 ? 0 : c)];
 }
 
-int inpaint_synthesize_color(p3d_ctx *ctx, p3d_inpaint_job *job, float *confidence)
+int inpaint_synthesize_color(p3d_ctx *ctx, p3d_inpaint_job *job, float *confidence,
+                             int32_t *source)
 {
     const int w = job->width, h = job->height;
     if (w <= 0 || h <= 0)
         return P3D_OK;
     for (long i = 0; confidence && i < (long)w * h; i++)
         confidence[i] = job->mask[i] ? 0.0f : 1.0f;
+    for (long i = 0; source && i < (long)w * h; i++)
+        source[i] = -1;
     synth_level levels[MAX_LEVELS] = {{0}};
     int nlevels = 0, rc = alloc_level(ctx, &levels[0], w, h, job->gray ? 1 : 3);
     if (!rc) {
@@ -305,7 +311,7 @@ int inpaint_synthesize_color(p3d_ctx *ctx, p3d_inpaint_job *job, float *confiden
     }
     uint64_t rng = SYNTH_SEED ^ ((uint64_t)w << 32) ^ (uint64_t)h;
     if (!rc)
-        rc = synthesize_levels(ctx, levels, nlevels, &rng, confidence);
+        rc = synthesize_levels(ctx, levels, nlevels, &rng, confidence, source);
     if (!rc)
         write_output(job, &levels[0]);
     for (int l = 0; l < MAX_LEVELS; l++)
