@@ -2,8 +2,8 @@
  * with. Two settings are read once, when the program and its libraries
  * are loaded, so the only way to set them from inside is to start again
  * with them: a preinit hook re-executes the program once with those the
- * user has not set added (a value the user set is kept; if the re-execution fails the
- * program simply goes on, only slower).
+ * user has not set added (a value the user set is kept; if the
+ * re-execution fails the program simply goes on, only slower).
  *
  * OMP_WAIT_POLICY=passive. Rendering runs its parallel loops next to the
  * video encoder thread on the same cores; libgomp's default lets idle
