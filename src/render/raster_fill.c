@@ -256,6 +256,16 @@ FORCE_INLINE __m512i texels(const source *s, weights w, __mmask16 m)
         __m512i window = _mm512_castps_si512(load_rows((const float *)p, (const float *)(p + tex->stride),
                                                        (const float *)(p + 2 * tex->stride),
                                                        (const float *)(p + 3 * tex->stride)));
+        /* the two texel rows that the stamp below needs and this one did
+         * not (4 canvas rows down is about 2 texels at 2x2 supersampling):
+         * the textured stamps waited on texel loads, the atlas being some
+         * MB per frame; 8 texels on, as measured best against 0 and 16
+         * and four rows (moon, tool_render_bench: raster 17.2 -> 15.4 ms
+         * per frame at best); addresses as integers, since the rows can
+         * lie past the atlas (a prefetch never faults) */
+        uintptr_t ahead = (uintptr_t)p + sizeof *p * (4 * (size_t)tex->stride + 8);
+        _mm_prefetch((const char *)ahead, _MM_HINT_T0);
+        _mm_prefetch((const char *)(ahead + sizeof *p * (size_t)tex->stride), _MM_HINT_T0);
         __m512i at = _mm512_add_epi32(_mm512_slli_epi32(dv, 2), du);
         __m512i below = _mm512_add_epi32(at, _mm512_set1_epi32(4));
         c00 = _mm512_permutexvar_epi32(at, window);
