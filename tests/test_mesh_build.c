@@ -1,5 +1,6 @@
 /* Mesh from the LDI (src/mesh/mesh_build.c; ALGORITHM.md 2.6, 8): camera,
- * vertex order and provenance, faces only between linked neighbours. */
+ * vertex order and provenance, faces only between linked neighbours; the
+ * silhouette vertices moved out by half a pixel (mesh_silhouette.c). */
 #include "ldi/ldi_build.h"
 #include "ldi_fixtures.h"
 #include "mesh/mesh_build.h"
@@ -89,6 +90,17 @@ static void test_torn(p3d_ctx *ctx)
     CHECK_INT(across, 0);
     /* pad 1: pixel (0,0) is canvas (1,1); X = 1 * (0.5 - 2) / 4 */
     CHECK_NEAR(m.xyz[0], -0.375, 1e-6);
+    /* The silhouette (column 1, in front of column 2) moves out by half a
+     * pixel, to X = 1 * (1.5 + 0.5 - 2) / 4 = 0, at its depth; column 0 and
+     * the background's edge (column 2, X = 5 * (2.5 - 2) / 4) stay. */
+    CHECK_INT(mesh_extend_silhouettes(&l, 4, 4, 0.5f, &m), 4);
+    for (int y = 0; y < 4; y++) {
+        CHECK_NEAR(m.xyz[3 * (4 * y + 1)], 0.0, 1e-6);
+        CHECK_NEAR(m.xyz[3 * (4 * y + 1) + 1], (y + 0.5 - 2) / 4, 1e-6);
+        CHECK_NEAR(m.xyz[3 * (4 * y + 1) + 2], 1.0, 1e-6);
+        CHECK_NEAR(m.xyz[3 * (4 * y)], -0.375, 1e-6);
+        CHECK_NEAR(m.xyz[3 * (4 * y + 2)], 0.625, 1e-6);
+    }
     p3d_mesh_free(&m);
     ldi_free(&l);
     free(img.data), free(dep.data);

@@ -15,6 +15,13 @@
  * top-left/bottom-right diagonal), 1 per cell with 3 linked corners. */
 int p3d_mesh_from_ldi(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_h, p3d_mesh *out);
 
+/* Moves the vertex of every front-layer silhouette node (an original node
+ * with a missing link towards a farther original node, both inside the
+ * border) out by `extend` pixels towards each such neighbour, at its own
+ * depth. mesh must be p3d_mesh_from_ldi's of the same LDI. Returns the
+ * number of vertices moved. */
+long mesh_extend_silhouettes(const ldi *l, int photo_w, int photo_h, float extend, p3d_mesh *mesh);
+
 /* The number of triangles the reference's generate_face would emit for the
  * same LDI: one per node and (horizontal, vertical) link pair. */
 long mesh_reference_face_count(const ldi *l);
