@@ -1,5 +1,6 @@
 /* Mesh from the LDI (src/mesh/mesh_build.c; ALGORITHM.md 2.6, 8): camera,
- * vertex order and provenance, faces only between linked neighbours. */
+ * vertex order and provenance, faces only between linked neighbours; the
+ * silhouette vertices moved out by half a pixel (mesh_silhouette.c). */
 #include "ldi/ldi_build.h"
 #include "ldi_fixtures.h"
 #include "mesh/mesh_build.h"
@@ -89,6 +90,60 @@ static void test_torn(p3d_ctx *ctx)
     CHECK_INT(across, 0);
     /* pad 1: pixel (0,0) is canvas (1,1); X = 1 * (0.5 - 2) / 4 */
     CHECK_NEAR(m.xyz[0], -0.375, 1e-6);
+    /* The rim: a copy of each silhouette vertex (column 1, in front of
+     * column 2) half a pixel out, X = 1 * (1.5 + 0.5 - 2) / 4 = 0, at its
+     * depth and colour, and 2 triangles per pair of rows; the original
+     * vertices (column 1 at X = 1 * (1.5 - 2) / 4) stay, and nothing
+     * reaches the background's pixel centres (X = 5 * (2.5 - 2) / 4). */
+    CHECK_INT(mesh_extend_silhouettes(ctx, &l, 4, 4, 0.5f, &m), 4);
+    CHECK_INT(m.nverts, 20);
+    CHECK_INT(m.nfaces, 18);
+    float maxx = -1;
+    for (int y = 0; y < 4; y++) {
+        CHECK_NEAR(m.xyz[3 * (16 + y)], 0.0, 1e-6);
+        CHECK_NEAR(m.xyz[3 * (16 + y) + 1], (y + 0.5 - 2) / 4, 1e-6);
+        CHECK_NEAR(m.xyz[3 * (16 + y) + 2], 1.0, 1e-6);
+        CHECK_INT(m.rgba[4 * (16 + y)], m.rgba[4 * (4 * y + 1)]);
+        CHECK_NEAR(m.xyz[3 * (4 * y + 1)], -0.125, 1e-6);
+    }
+    for (long f = 12; f < m.nfaces; f++)
+        for (int k = 0; k < 3; k++) {
+            const float *p = m.xyz + 3 * m.faces[3 * f + k];
+            CHECK_NEAR(p[2], 1.0, 1e-6);
+            maxx = p[0] > maxx ? p[0] : maxx;
+        }
+    CHECK_NEAR(maxx, 0.0, 1e-6);
+    p3d_mesh_free(&m);
+    ldi_free(&l);
+    free(img.data), free(dep.data);
+}
+
+static void test_rim_corners(p3d_ctx *ctx)
+{
+    /* A 2x2 block at depth 1 in the middle of a 4x4 background at depth 5:
+     * every block node is a corner, torn two ways. Rim: 2 copies and 1
+     * corner copy per node (12 vertices), a strip along each of the 4
+     * block links (8 triangles) and a square per corner (8). The top-left
+     * node (1,1)'s corner copy sits at the pixel corner (1, 1): X = Y =
+     * 1 * (1 - 2) / 4. */
+    p3d_image img;
+    p3d_map dep;
+    fixture_scene(&img, &dep, 4, 4, 5.0f, 1.0f, 1, 1, 3, 3);
+    ldi l;
+    p3d_mesh m;
+    CHECK_INT(ldi_create(ctx, &l, &img, &dep, 1), P3D_OK);
+    ldi_tear_links(&l, 0.04);
+    CHECK_INT(p3d_mesh_from_ldi(ctx, &l, 4, 4, &m), P3D_OK);
+    long nv = m.nverts, nf = m.nfaces;
+    CHECK_INT(mesh_extend_silhouettes(ctx, &l, 4, 4, 0.5f, &m), 12);
+    CHECK_INT(m.nverts, nv + 12);
+    CHECK_INT(m.nfaces, nf + 16);
+    int corner_found = 0;
+    for (long v = nv; v < m.nverts; v++) {
+        CHECK_NEAR(m.xyz[3 * v + 2], 1.0, 1e-6);
+        corner_found += fabs(m.xyz[3 * v] + 0.25) < 1e-6 && fabs(m.xyz[3 * v + 1] + 0.25) < 1e-6;
+    }
+    CHECK_INT(corner_found, 1);
     p3d_mesh_free(&m);
     ldi_free(&l);
     free(img.data), free(dep.data);
@@ -100,5 +155,6 @@ int main(void)
     p3d_ctx_init(&ctx);
     test_flat(&ctx);
     test_torn(&ctx);
+    test_rim_corners(&ctx);
     return tl_finish();
 }

@@ -53,6 +53,10 @@ typedef struct p3d_inpaint_backend {
     int band_known;        /* 1: jobs give the eroded band's depth, colour and edges too (job->erode):
                             * the reference's edge and depth nets see the band as context and only
                             * the colour net repaints it (ALGORITHM.md 6.2 step 1, 6.3 step 1) */
+    int extend_silhouettes; /* 1: the mesh gets a half-pixel rim along the front layer's
+                             * silhouettes, out to the expected edge of the surface beyond
+                             * the last pixel centre (mesh_build.h: mesh_extend_silhouettes;
+                             * docs/EVAL.md step 7) */
 } p3d_inpaint_backend;
 
 #endif

@@ -156,5 +156,6 @@ int p3d_inpaint_classical_create(p3d_ctx *ctx, p3d_inpaint_backend *out)
 {
     *out = (p3d_inpaint_backend){"classical", NULL, classical_edges, classical_depth,
                                  classical_color, no_state, 0, 1};
+    out->extend_silhouettes = 1;
     return P3D_OK;
 }

@@ -15,6 +15,17 @@
  * top-left/bottom-right diagonal), 1 per cell with 3 linked corners. */
 int p3d_mesh_from_ldi(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_h, p3d_mesh *out);
 
+/* Adds a rim of `extend` pixels along the front layer's silhouettes: for
+ * every original front node with missing links towards farther original
+ * front nodes (both inside the border), a copy of its vertex moved out
+ * towards each of them (and diagonally at corners), at its depth and with
+ * its colour and provenance, joined by triangles to the original vertex and
+ * to the copies of its linked neighbours that face the same way. mesh must
+ * be p3d_mesh_from_ldi's of the same LDI. Returns the number of vertices
+ * added, or -1 (error set). */
+long mesh_extend_silhouettes(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_h, float extend,
+                             p3d_mesh *mesh);
+
 /* The number of triangles the reference's generate_face would emit for the
  * same LDI: one per node and (horizontal, vertical) link pair. */
 long mesh_reference_face_count(const ldi *l);

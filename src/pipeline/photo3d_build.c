@@ -198,6 +198,9 @@ int p3d_photo3d_build(p3d_ctx *ctx, const p3d_image *photo, const p3d_map *depth
     }
     if (!rc)
         rc = p3d_mesh_from_ldi(ctx, &l, photo_w, photo_h, mesh);
+    if (!rc && backend->extend_silhouettes &&
+        mesh_extend_silhouettes(ctx, &l, photo_w, photo_h, 0.5f, mesh) < 0)
+        rc = ctx->status;
     if (!rc && dbg) {
         dbg->pixels = (long)l.width * l.height;
         dbg->layers = 0;
