@@ -27,6 +27,13 @@ echo "mean_loc_depth $MLD"
 echo "== speed: 4 default videos, 240 frames each, $THREADS threads"
 /usr/bin/time -f "wall %e s, cpu %U s user + %S s sys" \
   "$BIN" render "$W/moon.ply" -o "$W/speed" --center-depth "$MLD" --threads "$THREADS" --stats --quiet
+echo "== the same again: the videos must come out byte for byte the same (wall time: a second sample)"
+/usr/bin/time -f "wall %e s, cpu %U s user + %S s sys" \
+  "$BIN" render "$W/moon.ply" -o "$W/again" --center-depth "$MLD" --threads "$THREADS" --quiet
+for f in "$W"/speed/*.mp4; do
+  cmp -s "$f" "$W/again/$(basename "$f")" && echo "  $(basename "$f"): same bytes" ||
+    echo "  $(basename "$f"): DIFFERS between two runs"
+done
 echo "== the same from the mesh as it is (--simplify 0: no flat blocks drawn as fans)"
 /usr/bin/time -f "wall %e s, cpu %U s user + %S s sys" \
   "$BIN" render "$W/moon.ply" -o "$W/speed0" --center-depth "$MLD" --threads "$THREADS" --stats \
