@@ -1,12 +1,13 @@
 /* Mesh from the LDI (src/mesh/mesh_build.c; ALGORITHM.md 2.6, 8): camera,
  * vertex order and provenance, faces only between linked neighbours; the
- * silhouette vertices moved out by half a pixel (mesh_silhouette.c). */
+ * half-pixel rim along the silhouettes (mesh_silhouette.c). */
 #include "ldi/ldi_build.h"
 #include "ldi_fixtures.h"
 #include "mesh/mesh_build.h"
 #include "testlib.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 static void test_flat(p3d_ctx *ctx)
 {
@@ -63,19 +64,38 @@ static void test_flat(p3d_ctx *ctx)
     free(img.data), free(dep.data);
 }
 
+/* A 4x4 scene at depth 5 with the block [x0, x1) x [y0, y1) at depth 1,
+ * its LDI torn at the depth jumps and its mesh. */
+typedef struct torn_scene {
+    p3d_image img;
+    p3d_map dep;
+    ldi l;
+    p3d_mesh m;
+} torn_scene;
+
+static void torn_scene_make(p3d_ctx *ctx, torn_scene *s, int x0, int y0, int x1, int y1, long tears)
+{
+    fixture_scene(&s->img, &s->dep, 4, 4, 5.0f, 1.0f, x0, y0, x1, y1);
+    CHECK_INT(ldi_create(ctx, &s->l, &s->img, &s->dep, 1), P3D_OK);
+    CHECK_INT(ldi_tear_links(&s->l, 0.04), tears);
+    CHECK_INT(p3d_mesh_from_ldi(ctx, &s->l, 4, 4, &s->m), P3D_OK);
+}
+
+static void torn_scene_free(torn_scene *s)
+{
+    p3d_mesh_free(&s->m);
+    ldi_free(&s->l);
+    free(s->img.data), free(s->dep.data);
+}
+
 static void test_torn(p3d_ctx *ctx)
 {
     /* 4x4, columns 0-1 at depth 1, columns 2-3 at depth 5: the column of
      * cells between them has only vertical links, no L, no face; the others
      * are full: 2 x 3 cells x 2 = 12 faces, none across the tear. */
-    p3d_image img;
-    p3d_map dep;
-    fixture_scene(&img, &dep, 4, 4, 5.0f, 1.0f, 0, 0, 2, 4);
-    ldi l;
-    p3d_mesh m;
-    CHECK_INT(ldi_create(ctx, &l, &img, &dep, 1), P3D_OK);
-    CHECK_INT(ldi_tear_links(&l, 0.04), 4);
-    CHECK_INT(p3d_mesh_from_ldi(ctx, &l, 4, 4, &m), P3D_OK);
+    torn_scene s;
+    torn_scene_make(ctx, &s, 0, 0, 2, 4, 4);
+    p3d_mesh m = s.m;
     CHECK_INT(m.nverts, 16);
     CHECK_INT(m.nfaces, 12);
     long across = 0, invalid = 0;
@@ -95,7 +115,8 @@ static void test_torn(p3d_ctx *ctx)
      * depth and colour, and 2 triangles per pair of rows; the original
      * vertices (column 1 at X = 1 * (1.5 - 2) / 4) stay, and nothing
      * reaches the background's pixel centres (X = 5 * (2.5 - 2) / 4). */
-    CHECK_INT(mesh_extend_silhouettes(ctx, &l, 4, 4, 0.5f, &m), 4);
+    CHECK_INT(mesh_extend_silhouettes(ctx, &s.l, 4, 4, 0.5f, &s.m), 4);
+    m = s.m;
     CHECK_INT(m.nverts, 20);
     CHECK_INT(m.nfaces, 18);
     float maxx = -1;
@@ -113,9 +134,7 @@ static void test_torn(p3d_ctx *ctx)
             maxx = p[0] > maxx ? p[0] : maxx;
         }
     CHECK_NEAR(maxx, 0.0, 1e-6);
-    p3d_mesh_free(&m);
-    ldi_free(&l);
-    free(img.data), free(dep.data);
+    torn_scene_free(&s);
 }
 
 static void test_rim_corners(p3d_ctx *ctx)
@@ -126,16 +145,11 @@ static void test_rim_corners(p3d_ctx *ctx)
      * block links (8 triangles) and a square per corner (8). The top-left
      * node (1,1)'s corner copy sits at the pixel corner (1, 1): X = Y =
      * 1 * (1 - 2) / 4. */
-    p3d_image img;
-    p3d_map dep;
-    fixture_scene(&img, &dep, 4, 4, 5.0f, 1.0f, 1, 1, 3, 3);
-    ldi l;
-    p3d_mesh m;
-    CHECK_INT(ldi_create(ctx, &l, &img, &dep, 1), P3D_OK);
-    ldi_tear_links(&l, 0.04);
-    CHECK_INT(p3d_mesh_from_ldi(ctx, &l, 4, 4, &m), P3D_OK);
-    long nv = m.nverts, nf = m.nfaces;
-    CHECK_INT(mesh_extend_silhouettes(ctx, &l, 4, 4, 0.5f, &m), 12);
+    torn_scene s;
+    torn_scene_make(ctx, &s, 1, 1, 3, 3, 8);
+    long nv = s.m.nverts, nf = s.m.nfaces;
+    CHECK_INT(mesh_extend_silhouettes(ctx, &s.l, 4, 4, 0.5f, &s.m), 12);
+    p3d_mesh m = s.m;
     CHECK_INT(m.nverts, nv + 12);
     CHECK_INT(m.nfaces, nf + 16);
     int corner_found = 0;
@@ -144,9 +158,7 @@ static void test_rim_corners(p3d_ctx *ctx)
         corner_found += fabs(m.xyz[3 * v] + 0.25) < 1e-6 && fabs(m.xyz[3 * v + 1] + 0.25) < 1e-6;
     }
     CHECK_INT(corner_found, 1);
-    p3d_mesh_free(&m);
-    ldi_free(&l);
-    free(img.data), free(dep.data);
+    torn_scene_free(&s);
 }
 
 int main(void)
