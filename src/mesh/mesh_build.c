@@ -67,20 +67,34 @@ static int corner_triangle(const ldi *l, long a, int k, const int32_t *vid, int3
     return 1;
 }
 
-int p3d_mesh_from_ldi(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_h, p3d_mesh *out)
+long mesh_vertex_ids(const ldi *l, int32_t *vid)
 {
-    memset(out, 0, sizeof *out);
-    p3d_camera cam;
-    p3d_reference_camera(photo_w, photo_h, l->width, l->height, &cam);
     long nv = 0;
-    int32_t *vid = malloc((l->n + 1) * sizeof *vid);
-    if (!vid)
-        return p3d_fail(ctx, P3D_E_NOMEM, "mesh: out of memory");
     for (long i = 0; i < l->n; i++)
         vid[i] = -1;
     for (int pix = 0; pix < l->cw * l->ch; pix++)
         for (int32_t m = l->head[pix]; m >= 0; m = l->next[m])
             vid[m] = (int32_t)nv++;
+    return nv;
+}
+
+void mesh_back_project(const p3d_camera *cam, double col, double row, double d, float xyz[3])
+{
+    double inv_fx = 1.0 / cam->fx, inv_fy = 1.0 / cam->fy;
+    xyz[0] = (float)(d * (col * inv_fx - cam->cx * inv_fx));
+    xyz[1] = (float)(d * (row * inv_fy - cam->cy * inv_fy));
+    xyz[2] = (float)d;
+}
+
+int p3d_mesh_from_ldi(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_h, p3d_mesh *out)
+{
+    memset(out, 0, sizeof *out);
+    p3d_camera cam;
+    p3d_reference_camera(photo_w, photo_h, l->width, l->height, &cam);
+    int32_t *vid = malloc((l->n + 1) * sizeof *vid);
+    if (!vid)
+        return p3d_fail(ctx, P3D_E_NOMEM, "mesh: out of memory");
+    long nv = mesh_vertex_ids(l, vid);
     out->xyz = malloc((nv + 1) * 3 * sizeof *out->xyz);
     out->rgba = malloc((nv + 1) * 4);
     /* every triangle belongs to one (node, corner) pair: at most 4 per node */
@@ -90,15 +104,11 @@ int p3d_mesh_from_ldi(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_h, p3d_
         p3d_mesh_free(out);
         return p3d_fail(ctx, P3D_E_NOMEM, "mesh: out of memory for %ld vertices", nv);
     }
-    double inv_fx = 1.0 / cam.fx, inv_fy = 1.0 / cam.fy;
     for (int pix = 0; pix < l->cw * l->ch; pix++) {
         double col = pix % l->cw - l->pad + 0.5, row = pix / l->cw - l->pad + 0.5;
         for (int32_t m = l->head[pix]; m >= 0; m = l->next[m]) {
             long v = vid[m];
-            double d = l->depth[m];
-            out->xyz[3 * v] = (float)(d * (col * inv_fx - cam.cx * inv_fx));
-            out->xyz[3 * v + 1] = (float)(d * (row * inv_fy - cam.cy * inv_fy));
-            out->xyz[3 * v + 2] = (float)d;
+            mesh_back_project(&cam, col, row, l->depth[m], out->xyz + 3 * v);
             memcpy(out->rgba + 4 * v, l->rgb + 3 * (long)m, 3);
             out->rgba[4 * v + 3] = (uint8_t)provenance(l, m);
         }

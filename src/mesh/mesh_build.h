@@ -15,6 +15,13 @@
  * top-left/bottom-right diagonal), 1 per cell with 3 linked corners. */
 int p3d_mesh_from_ldi(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_h, p3d_mesh *out);
 
+/* The mesh vertex of each node (vid, l->n entries): live nodes numbered in
+ * p3d_mesh_from_ldi's order, -1 for the others. Returns their number. */
+long mesh_vertex_ids(const ldi *l, int32_t *vid);
+/* The point at depth d seen through (col, row) of the LDI's working image
+ * (pixel centres at +0.5) by cam, as p3d_mesh_from_ldi places vertices. */
+void mesh_back_project(const p3d_camera *cam, double col, double row, double d, float xyz[3]);
+
 /* Adds a rim of `extend` pixels along the front layer's silhouettes: for
  * every original front node with missing links towards farther original
  * front nodes (both inside the border), a copy of its vertex moved out

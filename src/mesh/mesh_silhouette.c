@@ -45,8 +45,6 @@ static int silhouette_dirs(const ldi *l, int pix, int32_t m)
     return dirs;
 }
 
-static int popcount4(int b) { return (b & 1) + (b >> 1 & 1) + (b >> 2 & 1) + (b >> 3 & 1); }
-
 /* Corner c joins directions c and (c + 1) & 3 (up-right, right-down, ...). */
 static int corners(int dirs)
 {
@@ -66,24 +64,24 @@ long mesh_extend_silhouettes(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_
         free(vid), free(first), free(dirs);
         return p3d_fail(ctx, P3D_E_NOMEM, "mesh: out of memory for the silhouette rim"), -1;
     }
-    long nv = mesh->nverts, nf = mesh->nfaces, v = 0;
+    mesh_vertex_ids(l, vid);
+    long nv = mesh->nverts, nf = mesh->nfaces;
     for (int pix = 0; pix < l->cw * l->ch; pix++)
         for (int32_t m = l->head[pix]; m >= 0; m = l->next[m]) {
-            vid[m] = (int32_t)v++;
             first[m] = -1;
             dirs[m] = (uint8_t)silhouette_dirs(l, pix, m);
             if (!dirs[m])
                 continue;
             first[m] = (int32_t)nv;
-            nv += popcount4(dirs[m]) + popcount4(corners(dirs[m]));
-            nf += 2 * popcount4(corners(dirs[m]));
+            nv += __builtin_popcount(dirs[m]) + __builtin_popcount(corners(dirs[m]));
+            nf += 2 * __builtin_popcount(corners(dirs[m]));
         }
     /* strips: pairs of linked silhouette nodes torn the same way, each pair once */
     for (long m = 0; m < l->n; m++)
         for (int e = LDI_RIGHT; dirs[m] && e <= LDI_DOWN; e++) {
             int32_t b = l->link[4 * m + e];
             if (b >= 0)
-                nf += 2 * popcount4(dirs[m] & dirs[b] & ~(1 << e | 1 << LDI_OPPOSITE(e)));
+                nf += 2 * __builtin_popcount(dirs[m] & dirs[b] & ~(1 << e | 1 << LDI_OPPOSITE(e)));
         }
     float *xyz = realloc(mesh->xyz, (nv + 1) * 3 * sizeof *xyz);
     if (xyz)
@@ -112,11 +110,8 @@ long mesh_extend_silhouettes(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_
                 if (s < 4 ? !(dirs[m] >> d & 1) : !(corners(dirs[m]) >> d & 1))
                     continue;
                 int ox = ldi_dx[d] + (s >= 4 ? ldi_dx[e] : 0), oy = ldi_dy[d] + (s >= 4 ? ldi_dy[e] : 0);
-                double col = pix % l->cw - l->pad + 0.5 + extend * ox;
-                double row = pix / l->cw - l->pad + 0.5 + extend * oy;
-                mesh->xyz[3 * k] = (float)(z * (col - cam.cx) / cam.fx);
-                mesh->xyz[3 * k + 1] = (float)(z * (row - cam.cy) / cam.fy);
-                mesh->xyz[3 * k + 2] = (float)z;
+                mesh_back_project(&cam, pix % l->cw - l->pad + 0.5 + extend * ox,
+                                  pix / l->cw - l->pad + 0.5 + extend * oy, z, mesh->xyz + 3 * k);
                 memcpy(mesh->rgba + 4 * k, mesh->rgba + 4 * (long)vid[m], 4);
                 k++, added++;
             }
@@ -125,16 +120,16 @@ long mesh_extend_silhouettes(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_
     for (long m = 0; m < l->n; m++) {
         if (!dirs[m])
             continue;
-        int np = popcount4(dirs[m]);
+        int np = __builtin_popcount(dirs[m]);
         for (int d = 0; d < 4; d++) {
             if (!(dirs[m] >> d & 1))
                 continue;
-            int32_t out_m = first[m] + popcount4(dirs[m] & ((1 << d) - 1));
+            int32_t out_m = first[m] + __builtin_popcount(dirs[m] & ((1 << d) - 1));
             for (int e = LDI_RIGHT; e <= LDI_DOWN; e++) {
                 int32_t b = l->link[4 * m + e];
                 if (b < 0 || e == d || e == LDI_OPPOSITE(d) || !(dirs[b] >> d & 1))
                     continue;
-                int32_t out_b = first[b] + popcount4(dirs[b] & ((1 << d) - 1));
+                int32_t out_b = first[b] + __builtin_popcount(dirs[b] & ((1 << d) - 1));
                 int32_t *t = mesh->faces + 3 * f;
                 t[0] = vid[m], t[1] = vid[b], t[2] = out_b;
                 t[3] = vid[m], t[4] = out_b, t[5] = out_m;
@@ -143,8 +138,8 @@ long mesh_extend_silhouettes(p3d_ctx *ctx, const ldi *l, int photo_w, int photo_
             int e = (d + 1) & 3;
             if (!(dirs[m] >> e & 1))
                 continue;
-            int32_t corner = first[m] + np + popcount4(corners(dirs[m]) & ((1 << d) - 1));
-            int32_t out_e = first[m] + popcount4(dirs[m] & ((1 << e) - 1));
+            int32_t corner = first[m] + np + __builtin_popcount(corners(dirs[m]) & ((1 << d) - 1));
+            int32_t out_e = first[m] + __builtin_popcount(dirs[m] & ((1 << e) - 1));
             int32_t *t = mesh->faces + 3 * f;
             t[0] = vid[m], t[1] = out_m, t[2] = corner;
             t[3] = vid[m], t[4] = corner, t[5] = out_e;

@@ -139,7 +139,7 @@ static int write_frame(frames_state *s, p3d_ctx *wctx, int j)
         /* one encoder thread beside the renderers; two where most frames
          * are copies, as then the encoder has most of the work */
         int threads = s->reused * 4 >= s->job->n && s->ctx->threads > 1 ? 2 : 1;
-        int height = frame->channels == 1 ? frame->height / 3 * 2 : frame->height; /* I420: 3 H / 2 rows */
+        int height = frame->channels == 1 ? yuv420_frame_height(frame->height) : frame->height;
         rc = video_open(wctx, &s->vw, s->job->path, s->opt->format, frame->width, height, s->opt->fps,
                         s->opt->crf, threads);
     }

@@ -16,6 +16,12 @@ static inline int yuv420_rows(int height)
     return height / 2 * 3;
 }
 
+/* The frame height H of an I420 image of rows = 3 H / 2 rows. */
+static inline int yuv420_frame_height(int rows)
+{
+    return rows / 3 * 2;
+}
+
 /* rgb (3 channels, even width and height) into out (reallocated where its
  * size differs). Luma from each pixel; chroma from the mean of each 2x2
  * block (chroma sited at the block's centre). */
