@@ -20,6 +20,7 @@ typedef struct p3d_pipeline_options {
     int sparse_iter;                 /* 5: bilateral passes (num_iter - 1 take effect) */
     int filter_size[P3D_MAX_FILTER_PASSES]; /* 7 7 5 5 5 */
     int filter_size_count;
+    double filter_min_ramp;          /* 0.1: the filter runs when ramps make this share of the jumps */
     double sigma_s, sigma_r;         /* 4.0, 0.5: read, unused (as in the reference) */
     int redundant_number;            /* 12: longest edge healed by short-edge removal */
     int background_thickness;        /* 70: synthesis rings, iteration 0 */

@@ -61,7 +61,7 @@ int eval_stretch_mesh(p3d_ctx *ctx, const p3d_eval_job *job, p3d_mesh *mesh)
     if (rc)
         return rc;
     const p3d_pipeline_options *o = job->options;
-    rc = p3d_depth_bilateral_median(ctx, &depth, o->depth_threshold, o->filter_size, o->sparse_iter);
+    rc = p3d_depth_preprocess(ctx, &depth, o, NULL);
     mesh->xyz = malloc(sizeof(float) * 3 * n);
     mesh->rgba = malloc(4 * (size_t)n);
     mesh->faces = malloc(sizeof(int32_t) * 6 * n);

@@ -144,13 +144,13 @@ int p3d_photo3d_build(p3d_ctx *ctx, const p3d_image *photo, const p3d_map *depth
     ldi l = {0};
     ldi_edges edges = {0};
     uint8_t *cls = NULL;
-    int rc = sanitise_depth(ctx, depth_in, &depth);
+    int filtered = 0, rc = sanitise_depth(ctx, depth_in, &depth);
     if (!rc)
-        rc = p3d_depth_bilateral_median(ctx, &depth, o->depth_threshold, o->filter_size, o->sparse_iter);
+        rc = p3d_depth_preprocess(ctx, &depth, o, &filtered);
     if (!rc && dbg && dbg->want_maps)
         rc = debug_keep_depth(ctx, dbg, &depth);
     if (!rc)
-        stage_done(ctx, &clk, "depth filter");
+        stage_done(ctx, &clk, filtered ? "depth filter" : "depth filter (skipped: sharp depth)");
     if (!rc)
         rc = ldi_create(ctx, &l, photo, &depth, o->extrapolation_thickness);
     if (!rc)
