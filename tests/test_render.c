@@ -319,11 +319,15 @@ static void test_crops(p3d_ctx *ctx)
 static void test_partial_render(p3d_ctx *ctx)
 {
     /* p3d_render_frame rasterises and reduces only what the cropped frame
-     * shows; the result must equal the full-canvas pipeline byte for byte.
-     * A 48x40 photo of coloured cells seen from an offset camera. */
+     * shows, with a z-buffer per band and (one thread) each output row
+     * reduced once the band holding its last canvas row is drawn; the result
+     * must equal the full-canvas pipeline byte for byte. A 96x80 photo of
+     * coloured cells seen from an offset camera; canvases of 192 and 288
+     * rows (bands of 128 rows: the frames span two or three), one and two
+     * threads. */
     quad_mesh q;
-    init_mesh(&q, 48, 0.9272952180016122);
-    q.mesh.height = 40;
+    init_mesh(&q, 96, 0.9272952180016122);
+    q.mesh.height = 80;
     for (int i = 0; i < 4; i++)
         for (int j = 0; j < 4; j++) {
             uint8_t a[3] = {(uint8_t)(60 * i), (uint8_t)(60 * j), 200}, b[3] = {250, (uint8_t)(40 * i), (uint8_t)(50 * j)};
@@ -331,24 +335,30 @@ static void test_partial_render(p3d_ctx *ctx)
             add_quad(&q, x, y, x + 0.6f, y + 0.5f, 2 + 0.1f * i, 2.3f + 0.1f * j, a, b);
         }
     double center[3] = {0.05, -0.03, -0.1}, crop[4] = {0.03, 0.03, 0.05, 0.03};
-    p3d_image fast;
-    CHECK_INT(p3d_render_frame(ctx, &q.mesh, center, q.mesh.hfov, 3, crop, &fast), P3D_OK);
-    raster_canvas cv;
-    p3d_image square = {0}, full = {0};
-    frame_layout l;
-    CHECK_INT(raster_canvas_alloc(ctx, &cv, 144), P3D_OK);
-    CHECK_INT(raster_draw(ctx, &q.mesh, center, q.mesh.hfov, NULL, &cv), P3D_OK);
-    CHECK_INT(frame_reduce(ctx, &cv, 3, NULL, &square), P3D_OK);
-    CHECK_INT(frame_layout_of(ctx, 48, 40, 48, crop, &l), P3D_OK);
-    CHECK_INT(frame_finish(ctx, &square, &l, NULL, &full), P3D_OK);
-    CHECK_INT(fast.width, 48);
-    CHECK_INT(fast.height, 40); /* L = 48 (40/48) = 40.0: rows [4, 44) */
-    CHECK(fast.width == full.width && fast.height == full.height &&
-          memcmp(fast.data, full.data, (size_t)fast.width * fast.height * 3) == 0);
-    p3d_image_free(&fast);
-    p3d_image_free(&square);
-    p3d_image_free(&full);
-    raster_canvas_free(&cv);
+    int threads = ctx->threads;
+    for (int k = 0; k < 4; k++) {
+        int f = k < 2 ? 3 : 2;
+        ctx->threads = 1 + k % 2;
+        p3d_image fast;
+        CHECK_INT(p3d_render_frame(ctx, &q.mesh, center, q.mesh.hfov, f, crop, &fast), P3D_OK);
+        raster_canvas cv;
+        p3d_image square = {0}, full = {0};
+        frame_layout l;
+        CHECK_INT(raster_canvas_alloc(ctx, &cv, 96 * f), P3D_OK);
+        CHECK_INT(raster_draw(ctx, &q.mesh, center, q.mesh.hfov, NULL, &cv), P3D_OK);
+        CHECK_INT(frame_reduce(ctx, &cv, f, NULL, &square), P3D_OK);
+        CHECK_INT(frame_layout_of(ctx, 96, 80, 96, crop, &l), P3D_OK);
+        CHECK_INT(frame_finish(ctx, &square, &l, NULL, &full), P3D_OK);
+        CHECK_INT(fast.width, 96);
+        CHECK_INT(fast.height, 80); /* L = 96 (80/96) = 80.0: rows [8, 88) */
+        CHECK(fast.width == full.width && fast.height == full.height &&
+              memcmp(fast.data, full.data, (size_t)fast.width * fast.height * 3) == 0);
+        p3d_image_free(&fast);
+        p3d_image_free(&square);
+        p3d_image_free(&full);
+        raster_canvas_free(&cv);
+    }
+    ctx->threads = threads;
 }
 
 /* Frames with the view of an earlier frame are copies (render_frames.c):

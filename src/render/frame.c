@@ -27,6 +27,32 @@ raster_lod_bound frame_lod_bound(double err_px, int side, double min_fov, const 
     return b;
 }
 
+/* Reduction of the output rows of a frame as its canvas rows are drawn. */
+typedef struct reducing {
+    p3d_ctx *ctx;
+    const raster_canvas *canvas;
+    int f;
+    const raster_rect *used, *view;
+    int next; /* the first output row not reduced yet */
+    p3d_image *out;
+    int rc;
+} reducing;
+
+/* raster_rows_fn: canvas rows [view y0, y1) are drawn; those below them
+ * only when y1 ends the view (the rows the reduction reads past the view
+ * are reflections of rows inside it). */
+static void reduce_drawn(void *user, int y0, int y1)
+{
+    reducing *r = user;
+    (void)y0;
+    int end = r->next;
+    while (end < r->used->y1 && (y1 >= r->view->y1 || frame_reduce_reach(r->f, end) <= y1))
+        end++;
+    if (end > r->next && !r->rc)
+        r->rc = frame_reduce_rows(r->ctx, r->canvas, r->f, r->used, r->next, end, r->out);
+    r->next = end;
+}
+
 int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, const double center[3],
                  double fov, int supersample, const double crop_border[4], frame_work *work,
                  p3d_image *out)
@@ -43,6 +69,7 @@ int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, cons
         int rc = raster_canvas_alloc(ctx, &work->canvas, size);
         if (rc)
             return rc;
+        work->canvas.band_z = 1; /* only the colours are read afterwards */
     }
     /* only what the cropped video frame shows is rendered and reduced */
     frame_layout layout;
@@ -50,9 +77,14 @@ int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, cons
     if (rc)
         return rc;
     raster_rect used = frame_source_rect(&layout), view = frame_canvas_view(&used, supersample, size);
-    rc = raster_draw_lod(ctx, mesh, lod, center, fov, &view, &work->canvas);
+    /* each output row reduced as soon as the canvas rows it reads are
+     * drawn, while they are still in cache */
+    reducing r = {ctx, &work->canvas, supersample, &used, &view, used.y0, &work->square, P3D_OK};
+    rc = frame_reduce_rows(ctx, &work->canvas, supersample, &used, 0, 0, &work->square); /* allocation */
     if (!rc)
-        rc = frame_reduce(ctx, &work->canvas, supersample, &used, &work->square);
+        rc = raster_draw_rows(ctx, mesh, lod, center, fov, &view, &work->canvas, reduce_drawn, &r);
+    if (!rc)
+        rc = r.rc;
     if (!rc)
         rc = frame_finish(ctx, &work->square, &layout, &work->scratch, out);
     return rc;

@@ -16,6 +16,14 @@
 int frame_reduce(p3d_ctx *ctx, const raster_canvas *canvas, int f, const raster_rect *rect,
                  p3d_image *out);
 
+/* The same for the output rows of rect in [y_begin, y_end) only (out is
+ * still (re)allocated when its size differs). */
+int frame_reduce_rows(p3d_ctx *ctx, const raster_canvas *canvas, int f, const raster_rect *rect,
+                      int y_begin, int y_end, p3d_image *out);
+/* The first canvas row past those that output row y of frame_reduce reads
+ * at factor f (before reflection at the canvas's edges). */
+int frame_reduce_reach(int f, int y);
+
 /* Step 4: the aspect crop of a square S x S frame for a photo of H x W
  * (the "anchor"): rows (landscape/square) or columns (portrait) [a, b). */
 void frame_anchor(int size, int height, int width, int *row0, int *row1, int *col0, int *col1);

@@ -11,6 +11,7 @@
  * (canvas->portable selects the general one; tests/test_render.c). */
 #include "render/frame.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,8 +183,19 @@ static void reflect_beyond(void *acc, int r, int cx0, int cx1, int n, size_t siz
         }
 }
 
+int frame_reduce_reach(int f, int y)
+{
+    return f * y + f + f / 2; /* taps f * y - r .. f * y + f + r - 1 (f = 2: 4 taps, r = 1) */
+}
+
 int frame_reduce(p3d_ctx *ctx, const raster_canvas *cv, int f, const raster_rect *rect,
                  p3d_image *out)
+{
+    return frame_reduce_rows(ctx, cv, f, rect, INT_MIN, INT_MAX, out);
+}
+
+int frame_reduce_rows(p3d_ctx *ctx, const raster_canvas *cv, int f, const raster_rect *rect, int y_begin,
+                      int y_end, p3d_image *out)
 {
     if (f < 1 || f > FRAME_MAX_SUPERSAMPLE || cv->size % f)
         return p3d_fail(ctx, P3D_E_USAGE, "supersampling factor %d is not in 1..%d", f,
@@ -196,7 +208,11 @@ int frame_reduce(p3d_ctx *ctx, const raster_canvas *cv, int f, const raster_rect
             return rc;
     }
     raster_rect all = {0, 0, s, s};
-    const raster_rect q = rect ? *rect : all;
+    raster_rect q = rect ? *rect : all;
+    q.y0 = q.y0 > y_begin ? q.y0 : y_begin;
+    q.y1 = q.y1 < y_end ? q.y1 : y_end;
+    if (q.y0 >= q.y1)
+        return P3D_OK;
     /* canvas columns the wanted output columns read */
     int cx0 = f * q.x0 - r < 0 ? 0 : f * q.x0 - r, cx1 = f * q.x1 + r > n ? n : f * q.x1 + r;
     int w[MAX_TAPS];

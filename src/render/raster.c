@@ -50,6 +50,7 @@ void raster_canvas_free(raster_canvas *c)
     free(c->inv_depth);
     free(c->projected);
     free(c->chunk_rows);
+    free(c->band_zbuf);
     memset(c, 0, sizeof *c);
 }
 
@@ -163,9 +164,16 @@ static void draw_set(const face_set *set, int portable, const raster_rect *band,
 
 /* Clears and draws the rows [y0, y1), columns [x0, x1) of the canvas: the
  * face sets in turn. */
-static void draw_band(const face_set *sets, int nsets, int portable, raster_canvas *cv, int x0,
+static void draw_band(const face_set *sets, int nsets, int portable, raster_canvas *canvas, int x0,
                       int y0, int x1, int y1)
 {
+    /* with band_z, a z-buffer of the band's rows only, the thread's own */
+    raster_canvas band_z = *canvas, *cv = canvas;
+    if (canvas->band_z) {
+        band_z.inv_depth = canvas->band_zbuf + (size_t)omp_get_thread_num() * BAND_ROWS * canvas->zstride;
+        band_z.zrow0 = y0;
+        cv = &band_z;
+    }
     /* the first row pixel by pixel, the others copied from it: GCC at -O2
      * leaves the pixel loop scalar, and memcpy is several times faster */
     uint32_t *first = cv->rgbx + (size_t)y0 * cv->size;
@@ -175,7 +183,7 @@ static void draw_band(const face_set *sets, int nsets, int portable, raster_canv
         if (y > y0)
             memcpy(cv->rgbx + (size_t)y * cv->size + x0, first + x0, sizeof(uint32_t) * (x1 - x0));
         /* the padding columns too: 4-wide stamp loads read them */
-        memset(cv->inv_depth + (size_t)y * cv->zstride + x0, 0, sizeof(float) * (x1 - x0 + PADDING));
+        memset(cv->inv_depth + (size_t)(y - cv->zrow0) * cv->zstride + x0, 0, sizeof(float) * (x1 - x0 + PADDING));
     }
     raster_rect band = {x0, y0, x1, y1};
     for (int k = 0; k < nsets; k++)
@@ -191,6 +199,13 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
 int raster_draw_lod(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
                     const double center[3], double fov, const raster_rect *view,
                     raster_canvas *canvas)
+{
+    return raster_draw_rows(ctx, mesh, lod, center, fov, view, canvas, NULL, NULL);
+}
+
+int raster_draw_rows(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, const double center[3],
+                     double fov, const raster_rect *view, raster_canvas *canvas, raster_rows_fn done,
+                     void *user)
 {
     raster_rect all = {0, 0, canvas->size, canvas->size};
     if (!view)
@@ -218,9 +233,17 @@ int raster_draw_lod(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
             return p3d_fail(ctx, P3D_E_NOMEM, "out of memory projecting %ld vertices", mesh->nverts);
         }
     }
+    int threads = ctx->threads > 0 ? ctx->threads : 1;
+    if (canvas->band_z && canvas->band_zthreads < threads) {
+        free(canvas->band_zbuf);
+        canvas->band_zbuf = malloc(sizeof(float) * BAND_ROWS * canvas->zstride * (size_t)threads);
+        canvas->band_zthreads = canvas->band_zbuf ? threads : 0;
+        if (!canvas->band_zbuf)
+            return p3d_fail(ctx, P3D_E_NOMEM, "out of memory for the render bands' z-buffers");
+    }
+    canvas->zrow0 = 0;
     projected *pv = canvas->projected, *tpv = pv + nkverts, *ppv = tpv + ntverts;
     float *ymin = canvas->chunk_rows, *ymax = ymin + nchunks;
-    int threads = ctx->threads > 0 ? ctx->threads : 1;
     int portable = canvas->portable;
     raster_texture tex = {0};
     fan_vertices fan = {lod ? lod->tuv : NULL, lod ? lod->txyz : NULL};
@@ -252,6 +275,10 @@ int raster_draw_lod(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
     for (int b = 0; b < bands; b++) {
         int y0 = view->y0 + b * BAND_ROWS, y1 = y0 + BAND_ROWS < view->y1 ? y0 + BAND_ROWS : view->y1;
         draw_band(sets, nsets, portable, canvas, view->x0, y0, view->x1, y1);
+        if (done && threads == 1)
+            done(user, y0, y1);
     }
+    if (done && threads > 1)
+        done(user, view->y0, view->y1);
     return P3D_OK;
 }

@@ -13,7 +13,12 @@
 typedef struct raster_canvas {
     int size, zstride;
     uint32_t *rgbx;    /* size*size pixels: R | G << 8 | B << 16 */
-    float *inv_depth;  /* 1/z of the nearest surface, 0 = background; row y at y*zstride */
+    float *inv_depth;  /* 1/z of the nearest surface, 0 = background; row y at (y - zrow0) * zstride */
+    int zrow0;         /* the canvas row of inv_depth's first row: 0, or a band's first with band_z */
+    int band_z;        /* the z-buffer is needed only while drawing: each band is drawn with a
+                        * z-buffer of its own rows (in cache), and inv_depth is left unwritten */
+    float *band_zbuf;  /* scratch for band_z: BAND_ROWS rows per thread */
+    int band_zthreads; /* its capacity in threads */
     void *projected;   /* scratch kept between draws: the mesh's vertices on screen */
     long nprojected;   /* its capacity in vertices */
     float *chunk_rows; /* scratch: screen rows reached by each chunk of faces */
@@ -95,6 +100,14 @@ int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], doub
 int raster_draw_lod(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod,
                     const double center[3], double fov, const raster_rect *view,
                     raster_canvas *canvas);
+
+/* The same, calling done(user, y0, y1) once the rows [y0, y1) of view are
+ * final: band by band in order where ctx->threads is 1 (so that the caller
+ * can use them while they are in cache), else once for the whole view. */
+typedef void (*raster_rows_fn)(void *user, int y0, int y1);
+int raster_draw_rows(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, const double center[3],
+                     double fov, const raster_rect *view, raster_canvas *canvas, raster_rows_fn done,
+                     void *user);
 
 /* Canvas coordinate (pixel centres at integer + 0.5) of mesh point p. */
 void raster_project(const double center[3], double fov, int size, const double p[3], double *u,
