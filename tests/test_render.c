@@ -320,14 +320,15 @@ static void test_partial_render(p3d_ctx *ctx)
 {
     /* p3d_render_frame rasterises and reduces only what the cropped frame
      * shows, with a z-buffer per band and (one thread) each output row
-     * reduced once the band holding its last canvas row is drawn; the result
-     * must equal the full-canvas pipeline byte for byte. A 96x80 photo of
-     * coloured cells seen from an offset camera; canvases of 192 and 288
-     * rows (bands of 128 rows: the frames span two or three), one and two
-     * threads. */
+     * reduced once the band holding its last canvas row is drawn, the
+     * colours in a ring of two bands; the result must equal the
+     * full-canvas pipeline byte for byte. A 160x128 photo of coloured cells
+     * seen from an offset camera; canvases of 320 and 480 rows (bands of
+     * 128: the frames span three or four, the middle ones whole), one and
+     * two threads. */
     quad_mesh q;
-    init_mesh(&q, 96, 0.9272952180016122);
-    q.mesh.height = 80;
+    init_mesh(&q, 160, 0.9272952180016122);
+    q.mesh.height = 128;
     for (int i = 0; i < 4; i++)
         for (int j = 0; j < 4; j++) {
             uint8_t a[3] = {(uint8_t)(60 * i), (uint8_t)(60 * j), 200}, b[3] = {250, (uint8_t)(40 * i), (uint8_t)(50 * j)};
@@ -344,13 +345,13 @@ static void test_partial_render(p3d_ctx *ctx)
         raster_canvas cv;
         p3d_image square = {0}, full = {0};
         frame_layout l;
-        CHECK_INT(raster_canvas_alloc(ctx, &cv, 96 * f), P3D_OK);
+        CHECK_INT(raster_canvas_alloc(ctx, &cv, 160 * f), P3D_OK);
         CHECK_INT(raster_draw(ctx, &q.mesh, center, q.mesh.hfov, NULL, &cv), P3D_OK);
         CHECK_INT(frame_reduce(ctx, &cv, f, NULL, &square), P3D_OK);
-        CHECK_INT(frame_layout_of(ctx, 96, 80, 96, crop, &l), P3D_OK);
+        CHECK_INT(frame_layout_of(ctx, 160, 128, 160, crop, &l), P3D_OK);
         CHECK_INT(frame_finish(ctx, &square, &l, NULL, &full), P3D_OK);
-        CHECK_INT(fast.width, 96);
-        CHECK_INT(fast.height, 80); /* L = 96 (80/96) = 80.0: rows [8, 88) */
+        CHECK_INT(fast.width, 160);
+        CHECK_INT(fast.height, 128); /* L = 160 (128/160) = 128.0: rows [16, 144) */
         CHECK(fast.width == full.width && fast.height == full.height &&
               memcmp(fast.data, full.data, (size_t)fast.width * fast.height * 3) == 0);
         p3d_image_free(&fast);

@@ -70,6 +70,7 @@ int frame_render(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, cons
         if (rc)
             return rc;
         work->canvas.band_z = 1; /* only the colours are read afterwards */
+        work->canvas.band_colour = 1; /* and only by reduce_drawn */
     }
     /* only what the cropped video frame shows is rendered and reduced */
     frame_layout layout;

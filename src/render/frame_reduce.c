@@ -244,7 +244,7 @@ int frame_reduce_rows(p3d_ctx *ctx, const raster_canvas *cv, int f, const raster
                 continue;
             const uint8_t *rows[MAX_TAPS];
             for (int t = 0; t < taps; t++)
-                rows[t] = (const uint8_t *)(cv->rgbx + (size_t)reflect101(f * y - r + t, n) * n + cx0);
+                rows[t] = (const uint8_t *)(raster_canvas_row(cv, reflect101(f * y - r + t, n)) + cx0);
             uint8_t *dst = out->data + (size_t)y * s * 3;
 #if FAST16
             if (fast) {

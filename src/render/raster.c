@@ -25,7 +25,7 @@
 #define BACKGROUND 128
 #define PADDING 4 /* z-buffer columns after each row, pixels after the colours: stamps touch 4 at any column */
 #define CHUNK_FACES 256
-#define BAND_ROWS 128 /* rows per band: several per thread balance the threads */
+#define BAND_ROWS RASTER_BAND_ROWS
 
 int raster_canvas_alloc(p3d_ctx *ctx, raster_canvas *c, int size)
 {
@@ -51,6 +51,7 @@ void raster_canvas_free(raster_canvas *c)
     free(c->projected);
     free(c->chunk_rows);
     free(c->band_zbuf);
+    free(c->ring);
     memset(c, 0, sizeof *c);
 }
 
@@ -174,14 +175,19 @@ static void draw_band(const face_set *sets, int nsets, int portable, raster_canv
         band_z.zrow0 = y0;
         cv = &band_z;
     }
+    if (canvas->ring_used) {
+        band_z.rgbx = canvas->ring + (size_t)((y0 - canvas->ring_y0) / BAND_ROWS & 1) * BAND_ROWS * canvas->size;
+        band_z.crow0 = y0;
+        cv = &band_z;
+    }
     /* the first row pixel by pixel, the others copied from it: GCC at -O2
      * leaves the pixel loop scalar, and memcpy is several times faster */
-    uint32_t *first = cv->rgbx + (size_t)y0 * cv->size;
+    uint32_t *first = cv->rgbx + (size_t)(y0 - cv->crow0) * cv->size;
     for (int x = x0; x < x1; x++)
         first[x] = BACKGROUND * 0x010101u;
     for (int y = y0; y < y1; y++) {
         if (y > y0)
-            memcpy(cv->rgbx + (size_t)y * cv->size + x0, first + x0, sizeof(uint32_t) * (x1 - x0));
+            memcpy(first + (size_t)(y - y0) * cv->size + x0, first + x0, sizeof(uint32_t) * (x1 - x0));
         /* the padding columns too: 4-wide stamp loads read them */
         memset(cv->inv_depth + (size_t)(y - cv->zrow0) * cv->zstride + x0, 0, sizeof(float) * (x1 - x0 + PADDING));
     }
@@ -241,7 +247,14 @@ int raster_draw_rows(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, 
         if (!canvas->band_zbuf)
             return p3d_fail(ctx, P3D_E_NOMEM, "out of memory for the render bands' z-buffers");
     }
-    canvas->zrow0 = 0;
+    canvas->zrow0 = canvas->crow0 = 0;
+    canvas->ring_used = canvas->band_colour && done && threads == 1;
+    canvas->ring_y0 = view->y0;
+    if (canvas->ring_used && !canvas->ring) {
+        canvas->ring = malloc(sizeof(uint32_t) * ((size_t)2 * BAND_ROWS * canvas->size + PADDING));
+        if (!canvas->ring)
+            return p3d_fail(ctx, P3D_E_NOMEM, "out of memory for the render bands' colours");
+    }
     projected *pv = canvas->projected, *tpv = pv + nkverts, *ppv = tpv + ntverts;
     float *ymin = canvas->chunk_rows, *ymax = ymin + nchunks;
     int portable = canvas->portable;

@@ -7,18 +7,26 @@
 
 #define P3D_PI 3.14159265358979323846
 
+#define RASTER_BAND_ROWS 128 /* rows per band: several per thread balance the threads */
+
 /* A square canvas: 8-bit colour packed in 32 bits and an inverse-depth
  * buffer whose rows are padded (zstride >= size + 3) so that 4-pixel-wide
  * stamps can be loaded at any column. */
 typedef struct raster_canvas {
     int size, zstride;
-    uint32_t *rgbx;    /* size*size pixels: R | G << 8 | B << 16 */
+    uint32_t *rgbx;    /* size*size pixels: R | G << 8 | B << 16; row y at (y - crow0) * size */
+    int crow0;         /* the canvas row of rgbx's first row: 0, or a band's first (band_colour) */
     float *inv_depth;  /* 1/z of the nearest surface, 0 = background; row y at (y - zrow0) * zstride */
     int zrow0;         /* the canvas row of inv_depth's first row: 0, or a band's first with band_z */
     int band_z;        /* the z-buffer is needed only while drawing: each band is drawn with a
                         * z-buffer of its own rows (in cache), and inv_depth is left unwritten */
     float *band_zbuf;  /* scratch for band_z: BAND_ROWS rows per thread */
     int band_zthreads; /* its capacity in threads */
+    int band_colour;   /* with one thread and a raster_draw_rows callback, the colours too are
+                        * drawn into a ring of two bands, read with raster_canvas_row from the
+                        * callback (rgbx is left unwritten) */
+    uint32_t *ring;    /* the ring (scratch), and while in use */
+    int ring_used, ring_y0; /* the first row of its first band */
     void *projected;   /* scratch kept between draws: the mesh's vertices on screen */
     long nprojected;   /* its capacity in vertices */
     float *chunk_rows; /* scratch: screen rows reached by each chunk of faces */
@@ -108,6 +116,16 @@ typedef void (*raster_rows_fn)(void *user, int y0, int y1);
 int raster_draw_rows(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, const double center[3],
                      double fov, const raster_rect *view, raster_canvas *canvas, raster_rows_fn done,
                      void *user);
+
+/* Row y of the canvas's colours: in rgbx, or where band_colour puts it (then
+ * only the rows of the band just drawn and the one before it are there). */
+static inline const uint32_t *raster_canvas_row(const raster_canvas *cv, int y)
+{
+    if (!cv->ring_used)
+        return cv->rgbx + (size_t)y * cv->size;
+    int k = y - cv->ring_y0, band = k / RASTER_BAND_ROWS;
+    return cv->ring + ((size_t)(band & 1) * RASTER_BAND_ROWS + k % RASTER_BAND_ROWS) * cv->size;
+}
 
 /* Canvas coordinate (pixel centres at integer + 0.5) of mesh point p. */
 void raster_project(const double center[3], double fov, int size, const double p[3], double *u,

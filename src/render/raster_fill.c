@@ -142,7 +142,7 @@ static void fill_triangle_portable(const setup_batch *t, int i, raster_canvas *c
                 int lane = __builtin_ctz(bits);
                 size_t x = (size_t)sx + lane % STAMP, y = (size_t)sy + lane / STAMP;
                 cv->inv_depth[(y - (size_t)cv->zrow0) * cv->zstride + x] = z[lane];
-                cv->rgbx[y * cv->size + x] =
+                cv->rgbx[(y - (size_t)cv->crow0) * cv->size + x] =
                     (uint32_t)c[0][lane] | (uint32_t)c[1][lane] << 8 | (uint32_t)c[2][lane] << 16;
             }
         }
@@ -320,7 +320,7 @@ FORCE_INLINE void shade(const source *s, weights w, __mmask16 m, raster_canvas *
     ptrdiff_t zs = cv->zstride, cs = cv->size;
     ptrdiff_t r1 = last < 1 ? last : 1, r2 = last < 2 ? last : 2, r3 = last < 3 ? last : 3;
     float *zb = cv->inv_depth + (ptrdiff_t)(sy - cv->zrow0) * zs + sx;
-    uint32_t *cb = cv->rgbx + (ptrdiff_t)sy * cs + sx;
+    uint32_t *cb = cv->rgbx + (ptrdiff_t)(sy - cv->crow0) * cs + sx;
     __m512 old = load_rows(zb, zb + r1 * zs, zb + r2 * zs, zb + r3 * zs);
     m &= _mm512_cmp_ps_mask(z, old, _CMP_GT_OQ);
     if (!m)
