@@ -5,7 +5,8 @@ shared/data, then prints one table of PSNR/SSIM in the disoccluded pixels for
 stretch, holes, diffusion and ours (classical), with the mean.
 
 Usage: bench/quality.py PHOTO3D_BINARY [OUT_DIR] [--size WxH] [--only NAME] [--set KEY=VALUE]...
-OUT_DIR keeps every JSON report and side-by-side PNG (default /tmp/p3d_quality).
+OUT_DIR keeps every JSON report, side-by-side PNG and the pixel classes scored
+(NAME_mask.png, as eval --mask-out) (default /tmp/p3d_quality).
 """
 import json
 import math
@@ -39,7 +40,7 @@ EXTRA = []  # --set KEY=VALUE options passed on to every eval
 
 def evaluate(binary, out, name, args):
     report = os.path.join(out, name + ".json")
-    run([binary, "eval", *args, *EXTRA, "--json", report, "--png", os.path.join(out, name + ".png"),
+    run([binary, "eval", *args, *EXTRA, "--json", report, "--png", os.path.join(out, name + ".png"), "--mask-out", os.path.join(out, name + "_mask.png"),
          "--quiet"])
     return json.load(open(report))
 
@@ -125,7 +126,7 @@ def main():
         for key, what in ((3, "seen pixels"), (4, "all pixels")):
             print("%-34s" % ("mean PSNR, " + what) + "".join(
                 " %6s %8s" % (fmt(mean(key, m), 2), "") for m in METHODS))
-        print("ours - best baseline: mean %+.2f dB, worst scene %+.2f dB; reports and PNGs in %s"
+        print("ours - best baseline: mean %+.2f dB, worst scene %+.2f dB; reports, PNGs and pixel classes (_mask.png) in %s"
               % (sum(r[2] for r in rows) / len(rows), min(r[2] for r in rows), out))
 
 
