@@ -49,6 +49,13 @@ static void init_mesh(quad_mesh *q, int size, double fov)
     q->mesh.hfov = q->mesh.vfov = fov;
 }
 
+/* Two RGB images with the same size and bytes. */
+static int same_image(const p3d_image *a, const p3d_image *b)
+{
+    return a->width == b->width && a->height == b->height &&
+           memcmp(a->data, b->data, (size_t)a->width * a->height * 3) == 0;
+}
+
 static const uint8_t *px(const raster_canvas *c, int x, int y, uint8_t out[3])
 {
     for (int k = 0; k < 3; k++)
@@ -307,8 +314,7 @@ static void test_crops(p3d_ctx *ctx)
     /* The AVX-512 resize (where built) gives the plain version's bytes. */
     p3d_image plain = {0};
     CHECK_INT(frame_finish_path(ctx, &sq, &l, 1, NULL, &plain), P3D_OK);
-    CHECK(plain.width == out.width && plain.height == out.height &&
-          memcmp(plain.data, out.data, (size_t)out.width * out.height * 3) == 0);
+    CHECK(same_image(&plain, &out));
     p3d_image_free(&plain);
     p3d_image_free(&cut);
     p3d_image_free(&back);
@@ -352,8 +358,7 @@ static void test_partial_render(p3d_ctx *ctx)
         CHECK_INT(frame_finish(ctx, &square, &l, NULL, &full), P3D_OK);
         CHECK_INT(fast.width, 160);
         CHECK_INT(fast.height, 128); /* L = 160 (128/160) = 128.0: rows [16, 144) */
-        CHECK(fast.width == full.width && fast.height == full.height &&
-              memcmp(fast.data, full.data, (size_t)fast.width * fast.height * 3) == 0);
+        CHECK(same_image(&fast, &full));
         p3d_image_free(&fast);
         p3d_image_free(&square);
         p3d_image_free(&full);

@@ -20,12 +20,13 @@ int p3d_depth_bilateral_median(p3d_ctx *ctx, p3d_map *depth, double threshold, c
 /* The share of a depth map's discontinuity pixels (interior pixels whose
  * disparity 1/depth differs from a 4-neighbour by more than threshold, as
  * the filter flags them) that are ramp pixels: along a row or a column,
- * more than threshold from both neighbours, strictly between them, and they
- * more than 4 thresholds apart: a sample in the middle of a smeared jump
- * (a steep slope steps by more than threshold too, but by little more). Estimated depth (MiDaS) smears its
- * jumps over several pixels, sensors and ground truth jump from one pixel
- * to the next. 0 when there is no discontinuity; their count goes to
- * *discontinuities (may be NULL). */
+ * more than threshold from both neighbours, strictly between them, and
+ * these more than 4 thresholds apart: a sample in the middle of a smeared
+ * jump (a steep slope steps by more than threshold too, but by little
+ * more). Estimated depth (MiDaS) smears its jumps over several pixels,
+ * sensors and ground truth jump from one pixel to the next. 0 when there
+ * is no discontinuity; their count goes to *discontinuities (may be
+ * NULL). */
 double p3d_depth_ramp_fraction(const p3d_map *depth, double threshold, long *discontinuities);
 
 /* The depth preprocessing of the pipeline (and of the eval's baselines):

@@ -168,17 +168,18 @@ static void draw_set(const face_set *set, int portable, const raster_rect *band,
 static void draw_band(const face_set *sets, int nsets, int portable, raster_canvas *canvas, int x0,
                       int y0, int x1, int y1)
 {
-    /* with band_z, a z-buffer of the band's rows only, the thread's own */
-    raster_canvas band_z = *canvas, *cv = canvas;
+    /* band_z: a z-buffer of the band's rows only, the thread's own; the
+     * ring: the band's colours in one of two slots, by band */
+    raster_canvas band = *canvas, *cv = canvas;
     if (canvas->band_z) {
-        band_z.inv_depth = canvas->band_zbuf + (size_t)omp_get_thread_num() * BAND_ROWS * canvas->zstride;
-        band_z.zrow0 = y0;
-        cv = &band_z;
+        band.inv_depth = canvas->band_zbuf + (size_t)omp_get_thread_num() * BAND_ROWS * canvas->zstride;
+        band.zrow0 = y0;
+        cv = &band;
     }
     if (canvas->ring_used) {
-        band_z.rgbx = canvas->ring + (size_t)((y0 - canvas->ring_y0) / BAND_ROWS & 1) * BAND_ROWS * canvas->size;
-        band_z.crow0 = y0;
-        cv = &band_z;
+        band.rgbx = canvas->ring + (size_t)((y0 - canvas->ring_y0) / BAND_ROWS & 1) * BAND_ROWS * canvas->size;
+        band.crow0 = y0;
+        cv = &band;
     }
     /* the first row pixel by pixel, the others copied from it: GCC at -O2
      * leaves the pixel loop scalar, and memcpy is several times faster */
@@ -191,9 +192,9 @@ static void draw_band(const face_set *sets, int nsets, int portable, raster_canv
         /* the padding columns too: 4-wide stamp loads read them */
         memset(cv->inv_depth + (size_t)(y - cv->zrow0) * cv->zstride + x0, 0, sizeof(float) * (x1 - x0 + PADDING));
     }
-    raster_rect band = {x0, y0, x1, y1};
+    raster_rect rows = {x0, y0, x1, y1};
     for (int k = 0; k < nsets; k++)
-        draw_set(&sets[k], portable, &band, cv);
+        draw_set(&sets[k], portable, &rows, cv);
 }
 
 int raster_draw(p3d_ctx *ctx, const p3d_mesh *mesh, const double center[3], double fov,

@@ -25,8 +25,9 @@ typedef struct raster_canvas {
     int band_colour;   /* with one thread and a raster_draw_rows callback, the colours too are
                         * drawn into a ring of two bands, read with raster_canvas_row from the
                         * callback (rgbx is left unwritten) */
-    uint32_t *ring;    /* the ring (scratch), and while in use */
-    int ring_used, ring_y0; /* the first row of its first band */
+    uint32_t *ring;    /* scratch for band_colour: the colours of two bands */
+    int ring_used;     /* the last draw left its colours in the ring */
+    int ring_y0;       /* the canvas row of the ring's first band's first row */
     void *projected;   /* scratch kept between draws: the mesh's vertices on screen */
     long nprojected;   /* its capacity in vertices */
     float *chunk_rows; /* scratch: screen rows reached by each chunk of faces */
