@@ -3,6 +3,7 @@
  * preprocessing that filters the smeared one and leaves the sharp one alone,
  * where the filter itself would erode a round silhouette. */
 #include "depth/depth_filter.h"
+#include "photo3d/io.h"
 #include "testlib.h"
 
 #include <math.h>
@@ -114,6 +115,42 @@ int main(void)
     CHECK_INT(p3d_depth_bilateral_median(&ctx, &r, o.depth_threshold, o.filter_size, o.sparse_iter), P3D_OK);
     CHECK_INT(differing(d, ref), 0);
     CHECK(p3d_depth_ramp_fraction(&m, 0.04, NULL) < before / 2);
+
+    /* Reading a map (the reference's read path blurs every map 3x3 before
+     * the filter sharpens it again): a sharp disparity step at the working
+     * size is read without the blur, so the pixels next to the jump keep
+     * their values (disparity 1 and 2, after the reference's min
+     * subtraction and scaling 0 and 3: depth 20, the far clamp, and 1/3);
+     * p3d_depth_from_map blurs them. */
+    disc_map(d, 3);
+    for (int i = 0; i < N * N; i++)
+        d[i] = 1.0f / d[i]; /* a smeared disc as disparity */
+    p3d_map sharp_disp = {N, N, ref}, raw = {N, N, d}, a = {0}, b = {0};
+    for (int y = 0; y < N; y++)
+        for (int x = 0; x < N; x++)
+            ref[y * N + x] = x < 16 ? 1.0f : 2.0f;
+    int blurred = -1;
+    CHECK_INT(p3d_depth_from_map_sharp(&ctx, &sharp_disp, P3D_DEPTH_KIND_DISPARITY, N, N, 0.04, 0.1, &a,
+                                       &blurred), P3D_OK);
+    CHECK_INT(blurred, 0);
+    CHECK_NEAR(a.data[5 * N + 15], 20, 1e-5);
+    CHECK_NEAR(a.data[5 * N + 16], 1 / 3.0, 1e-6);
+    CHECK_INT(p3d_depth_from_map(&ctx, &sharp_disp, P3D_DEPTH_KIND_DISPARITY, N, N, &b), P3D_OK);
+    CHECK(b.data[5 * N + 15] < 2); /* blurred: a third of the way to the near side */
+    p3d_map_free(&a);
+    /* min_ramp 0: blurred, the reference's read exactly */
+    CHECK_INT(p3d_depth_from_map_sharp(&ctx, &sharp_disp, P3D_DEPTH_KIND_DISPARITY, N, N, 0.04, 0, &a,
+                                       &blurred), P3D_OK);
+    CHECK_INT(blurred, 1);
+    CHECK_INT(differing(a.data, b.data), 0);
+    p3d_map_free(&a), p3d_map_free(&b);
+    /* a smeared map is blurred as the reference does */
+    CHECK_INT(p3d_depth_from_map_sharp(&ctx, &raw, P3D_DEPTH_KIND_DISPARITY, N, N, 0.04, 0.1, &a, &blurred),
+              P3D_OK);
+    CHECK_INT(blurred, 1);
+    CHECK_INT(p3d_depth_from_map(&ctx, &raw, P3D_DEPTH_KIND_DISPARITY, N, N, &b), P3D_OK);
+    CHECK_INT(differing(a.data, b.data), 0);
+    p3d_map_free(&a), p3d_map_free(&b);
     free(d), free(ref);
     return tl_finish();
 }

@@ -28,8 +28,7 @@ int main(int argc, char **argv)
     if (!rc)
         rc = p3d_map_load(&ctx, argv[2], &map);
     if (!rc)
-        rc = p3d_photo3d_inputs(&ctx, &raw, &map, P3D_DEPTH_KIND_DISPARITY, opt.longer_side_len,
-                                &photo, &depth);
+        rc = p3d_photo3d_inputs(&ctx, &raw, &map, P3D_DEPTH_KIND_DISPARITY, &opt, &photo, &depth);
     if (!rc)
         rc = p3d_inpaint_classical_create(&ctx, &backend);
     if (!rc)

@@ -102,6 +102,14 @@ typedef enum {
  * to float rounding (tests/test_io_parity.py). */
 int p3d_depth_from_map(p3d_ctx *ctx, const p3d_map *raw, p3d_depth_kind kind, int width,
                        int height, p3d_map *depth);
+/* The same, except that the 3x3 box blur is left out where the map's jumps
+ * are already sharp: it has discontinuities (disparity steps above
+ * threshold in the units of the result, maximum 3) and its ramp pixels are
+ * fewer than min_ramp of them (p3d_disparity_ramp_fraction, before the
+ * blur). min_ramp <= 0: always blurred, as p3d_depth_from_map. *blurred
+ * (may be NULL) tells which. */
+int p3d_depth_from_map_sharp(p3d_ctx *ctx, const p3d_map *raw, p3d_depth_kind kind, int width, int height,
+                             double threshold, double min_ramp, p3d_map *depth, int *blurred);
 
 #ifdef __cplusplus
 }

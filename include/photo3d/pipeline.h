@@ -20,7 +20,7 @@ typedef struct p3d_pipeline_options {
     int sparse_iter;                 /* 5: bilateral passes (num_iter - 1 take effect) */
     int filter_size[P3D_MAX_FILTER_PASSES]; /* 7 7 5 5 5 */
     int filter_size_count;
-    double filter_min_ramp;          /* 0.1: the filter runs when ramps make this share of the jumps */
+    double filter_min_ramp;          /* 0.1: the read blur and the filter run when ramps make this share of the jumps */
     double sigma_s, sigma_r;         /* 4.0, 0.5: read, unused (as in the reference) */
     int redundant_number;            /* 12: longest edge healed by short-edge removal */
     int background_thickness;        /* 70: synthesis rings, iteration 0 */
@@ -86,12 +86,14 @@ typedef struct p3d_pipeline_debug {
 void p3d_pipeline_debug_free(p3d_pipeline_debug *d);
 
 /* The reference's input preparation (ALGORITHM.md 2.3, 2.4): the working
- * size comes from the depth map's shape (longer side = longer_side_len), the
- * photo is resized to it with INTER_AREA (keeping its gray flag), the map is
- * normalised to depth in [1/3, 20] by p3d_depth_from_map. depth_kind is a
- * p3d_depth_kind (photo3d/io.h). */
+ * size comes from the depth map's shape (longer side = o->longer_side_len),
+ * the photo is resized to it with INTER_AREA (keeping its gray flag), the
+ * map is normalised to depth in [1/3, 20] by p3d_depth_from_map_sharp with
+ * o's depth_threshold and filter_min_ramp: a map whose jumps are already
+ * sharp is not blurred (nor, at the working size, filtered later; README).
+ * depth_kind is a p3d_depth_kind (photo3d/io.h). */
 int p3d_photo3d_inputs(p3d_ctx *ctx, const p3d_image *raw_photo, const p3d_map *raw_map,
-                       int depth_kind, int longer_side_len, p3d_image *photo, p3d_map *depth);
+                       int depth_kind, const p3d_pipeline_options *o, p3d_image *photo, p3d_map *depth);
 
 /* photo and depth at the working size (depth > 0, as p3d_depth_from_map
  * returns it; non-finite values are replaced by the farthest finite depth);

@@ -3,7 +3,7 @@
  * of every stage. Inputs are prepared as the reference's main.py does
  * (ALGORITHM.md 2): the depth map's shape sets the working size, the photo is
  * resized to it with INTER_AREA, the depth is normalised by
- * p3d_depth_from_map; then p3d_photo3d_build does the rest. */
+ * p3d_depth_from_map_sharp; then p3d_photo3d_build does the rest. */
 #include "cli.h"
 #include "core/atomic_file.h"
 #include "inpaint/backend.h"
@@ -192,7 +192,7 @@ static int prepare(p3d_ctx *ctx, const cli_args *a, const p3d_pipeline_options *
     else if (!rc)
         rc = estimate_depth(ctx, a, &raw, &map);
     if (!rc)
-        rc = p3d_photo3d_inputs(ctx, &raw, &map, dk, o->longer_side_len, photo, depth);
+        rc = p3d_photo3d_inputs(ctx, &raw, &map, dk, o, photo, depth);
     if (!rc) {
         *photo_w = raw.width, *photo_h = raw.height;
         if ((map.width != raw.width || map.height != raw.height) && !a->quiet)

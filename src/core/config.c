@@ -28,7 +28,7 @@ static const option_def options[] = {
     O(depth_threshold, OPT_DOUBLE, "0.04", 1e-6, 1e3, "disparity jump that makes a depth discontinuity"),
     O(sparse_iter, OPT_INT, "5", 1, P3D_MAX_FILTER_PASSES, "bilateral median passes (the last one is discarded, as in the reference)"),
     O(filter_size, OPT_INT_LIST, "[7, 7, 5, 5, 5]", 1, 15, "window size per bilateral pass (odd)"),
-    O(filter_min_ramp, OPT_DOUBLE, "0.1", 0, 1, "the bilateral filter runs only on depth whose jumps are smeared: ramp pixels at least this share of the discontinuity pixels (0 = always, as the reference; not an argument.yml key)"),
+    O(filter_min_ramp, OPT_DOUBLE, "0.1", 0, 1, "the read blur and the bilateral filter run only on depth whose jumps are smeared: ramp pixels at least this share of the discontinuity pixels (0 = always, as the reference; not an argument.yml key)"),
     O(sigma_s, OPT_DOUBLE, "4.0", 0, 1e6, "read but unused, as in the reference"),
     O(sigma_r, OPT_DOUBLE, "0.5", 0, 1e6, "read but unused, as in the reference"),
     O(redundant_number, OPT_INT, "12", 0, 1e6, "depth edges of at most this many pixels with a free end are healed"),

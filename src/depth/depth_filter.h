@@ -28,6 +28,9 @@ int p3d_depth_bilateral_median(p3d_ctx *ctx, p3d_map *depth, double threshold, c
  * is no discontinuity; their count goes to *discontinuities (may be
  * NULL). */
 double p3d_depth_ramp_fraction(const p3d_map *depth, double threshold, long *discontinuities);
+/* The same on a map of disparities (width x height floats). */
+double p3d_disparity_ramp_fraction(const float *disparity, int width, int height, double threshold,
+                                   long *discontinuities);
 
 /* The depth preprocessing of the pipeline (and of the eval's baselines):
  * the bilateral median filter with o's passes, windows and threshold, when

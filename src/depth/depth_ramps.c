@@ -18,23 +18,35 @@ static int steps(double a, double q, double b, double t)
     return (big_a || big_b) | (big_a && big_b && between && fabs(b - a) > RAMP_JUMP * t) << 1;
 }
 
-double p3d_depth_ramp_fraction(const p3d_map *depth, double threshold, long *discontinuities)
+/* The ramp share of v (w x h): disparities, or depths (inverse) whose
+ * inverses are. */
+static double ramp_share(const float *v, int w, int h, int inverse, double threshold, long *discontinuities)
 {
-    int w = depth->width, h = depth->height;
     long edge = 0, ramp = 0;
-    const float *d = depth->data;
     for (int y = 1; y < h - 1; y++)
         for (int x = 1; x < w - 1; x++) {
             size_t i = (size_t)y * w + x;
-            double q = 1.0 / d[i];
-            int s = steps(1.0 / d[i - 1], q, 1.0 / d[i + 1], threshold) |
-                    steps(1.0 / d[i - w], q, 1.0 / d[i + w], threshold);
+            double q = inverse ? 1.0 / v[i] : v[i];
+            double l = inverse ? 1.0 / v[i - 1] : v[i - 1], r = inverse ? 1.0 / v[i + 1] : v[i + 1];
+            double u = inverse ? 1.0 / v[i - w] : v[i - w], d = inverse ? 1.0 / v[i + w] : v[i + w];
+            int s = steps(l, q, r, threshold) | steps(u, q, d, threshold);
             edge += s & 1;
             ramp += s >> 1 & 1;
         }
     if (discontinuities)
         *discontinuities = edge;
     return edge ? (double)ramp / (double)edge : 0.0;
+}
+
+double p3d_depth_ramp_fraction(const p3d_map *depth, double threshold, long *discontinuities)
+{
+    return ramp_share(depth->data, depth->width, depth->height, 1, threshold, discontinuities);
+}
+
+double p3d_disparity_ramp_fraction(const float *disparity, int width, int height, double threshold,
+                                   long *discontinuities)
+{
+    return ramp_share(disparity, width, height, 0, threshold, discontinuities);
 }
 
 int p3d_depth_preprocess(p3d_ctx *ctx, p3d_map *depth, const p3d_pipeline_options *o, int *filtered)

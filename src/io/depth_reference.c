@@ -13,8 +13,12 @@
  *      pixel centre; clipped to the range of the resize input);
  *   6. depth = 1 / max(d, 0.05), so depth lies in [1/3, 20].
  * A flat map (max 0 after step 2) has no reference behaviour (it divides by
- * zero); here it becomes d = 3.0 everywhere, depth 1/3. */
+ * zero); here it becomes d = 3.0 everywhere, depth 1/3.
+ * p3d_depth_from_map_sharp leaves step 3 out for a map whose jumps are
+ * already sharp (depth_filter.h: p3d_disparity_ramp_fraction). */
 #include "photo3d/io.h"
+
+#include "depth/depth_filter.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -201,6 +205,14 @@ static int skimage_resize_linear(float *src, int sw, int sh, float *dst, int dw,
 int p3d_depth_from_map(p3d_ctx *ctx, const p3d_map *raw, p3d_depth_kind kind, int width,
                        int height, p3d_map *depth)
 {
+    return p3d_depth_from_map_sharp(ctx, raw, kind, width, height, 0, 0, depth, NULL);
+}
+
+int p3d_depth_from_map_sharp(p3d_ctx *ctx, const p3d_map *raw, p3d_depth_kind kind, int width, int height,
+                             double threshold, double min_ramp, p3d_map *depth, int *blurred)
+{
+    if (blurred)
+        *blurred = 0;
     memset(depth, 0, sizeof *depth);
     if (width <= 0 || height <= 0)
         return p3d_fail(ctx, P3D_E_USAGE, "depth: invalid working size %dx%d", width, height);
@@ -217,7 +229,14 @@ int p3d_depth_from_map(p3d_ctx *ctx, const p3d_map *raw, p3d_depth_kind kind, in
     }
     int rc = p3d_map_alloc(ctx, depth, width, height);
     if (rc == P3D_OK && known) {
-        if (!p3d_box3x3(d, w, h)) /* d's maximum is 1: box(d / max) * max = box(d) */
+        /* sharp jumps keep them: the blur would only smear what the filter
+         * then sharpens again (d has maximum 1, the result 3: threshold / 3) */
+        long jumps = 0;
+        double share = min_ramp > 0 ? p3d_disparity_ramp_fraction(d, w, h, threshold / 3, &jumps) : 0;
+        int blur = min_ramp <= 0 || jumps == 0 || share >= min_ramp;
+        if (blurred)
+            *blurred = blur;
+        if (blur && !p3d_box3x3(d, w, h)) /* d's maximum is 1: box(d / max) * max = box(d) */
             rc = P3D_E_NOMEM;
         float mx = max_of(d, n);
         for (size_t i = 0; i < n; i++)

@@ -6,8 +6,9 @@
 #include <string.h>
 
 int p3d_photo3d_inputs(p3d_ctx *ctx, const p3d_image *raw_photo, const p3d_map *raw_map,
-                       int depth_kind, int longer_side_len, p3d_image *photo, p3d_map *depth)
+                       int depth_kind, const p3d_pipeline_options *o, p3d_image *photo, p3d_map *depth)
 {
+    int longer_side_len = o->longer_side_len;
     memset(photo, 0, sizeof *photo);
     memset(depth, 0, sizeof *depth);
     if (longer_side_len < 1)
@@ -20,7 +21,8 @@ int p3d_photo3d_inputs(p3d_ctx *ctx, const p3d_image *raw_photo, const p3d_map *
     int rc = p3d_image_resize(ctx, raw_photo, w, h, P3D_RESIZE_AREA, photo);
     if (!rc) {
         photo->gray = raw_photo->gray;
-        rc = p3d_depth_from_map(ctx, raw_map, (p3d_depth_kind)depth_kind, w, h, depth);
+        rc = p3d_depth_from_map_sharp(ctx, raw_map, (p3d_depth_kind)depth_kind, w, h, o->depth_threshold,
+                                      o->filter_min_ramp, depth, NULL);
     }
     if (rc) {
         p3d_image_free(photo);
