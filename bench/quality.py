@@ -40,8 +40,8 @@ EXTRA = []  # --set KEY=VALUE options passed on to every eval
 
 def evaluate(binary, out, name, args):
     report = os.path.join(out, name + ".json")
-    run([binary, "eval", *args, *EXTRA, "--json", report, "--png", os.path.join(out, name + ".png"), "--mask-out", os.path.join(out, name + "_mask.png"),
-         "--quiet"])
+    run([binary, "eval", *args, *EXTRA, "--json", report, "--png", os.path.join(out, name + ".png"),
+         "--mask-out", os.path.join(out, name + "_mask.png"), "--quiet"])
     return json.load(open(report))
 
 
@@ -126,7 +126,8 @@ def main():
         for key, what in ((3, "seen pixels"), (4, "all pixels")):
             print("%-34s" % ("mean PSNR, " + what) + "".join(
                 " %6s %8s" % (fmt(mean(key, m), 2), "") for m in METHODS))
-        print("ours - best baseline: mean %+.2f dB, worst scene %+.2f dB; reports, PNGs and pixel classes (_mask.png) in %s"
+        print("ours - best baseline: mean %+.2f dB, worst scene %+.2f dB; "
+              "reports, PNGs and pixel classes (_mask.png) in %s"
               % (sum(r[2] for r in rows) / len(rows), min(r[2] for r in rows), out))
 
 

@@ -216,5 +216,5 @@ int main(int argc, char **argv)
     raster_lod_free(&lod);
     p3d_mesh_free(&mesh);
     free(poses), free(views), free(hashes);
-    return 0;
+    return differ ? 1 : 0; /* the banded frames must be the stage-by-stage ones */
 }
