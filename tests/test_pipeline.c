@@ -93,6 +93,44 @@ int main(void)
         free(img.data), free(dep.data);
     }
 
+    /* Overlapping synthesis regions: a bar (columns 20-29, depth 1) over
+     * the whole height, between a wall at depth 3 (left) and one at 6
+     * (right). Its two outlines are two edges whose regions (the outline
+     * and 8 rings) both reach across the bar; a pixel gets a node only from
+     * the edges within 8 / 3 = 2 rings of the nearest one's ring: the left
+     * fill (depth 3) in columns 20-25, the right one (depth 6) in 24-29. */
+    {
+        p3d_pipeline_options o = small_options(0);
+        o.sparse_iter = 1;
+        fixture_scene(&img, &dep, 48, 40, 3.0f, 1.0f, 20, 0, 30, 40);
+        for (int y = 0; y < 40; y++)
+            for (int x = 30; x < 48; x++)
+                dep.data[y * 48 + x] = 6.0f;
+        CHECK_INT(build(&ctx, &img, &dep, &o, &m, &dbg), P3D_OK);
+        check_mesh(&m, 48, 40, "bar between two walls");
+        CHECK_INT(dbg.edges_fg, 2);
+        int left[48] = {0}, right[48] = {0}, other = 0;
+        for (long v = 0; v < m.nverts; v++) {
+            const float *q = m.xyz + 3 * v;
+            int u = (int)floor(q[0] / q[2] * 48 + 24), row = (int)floor(q[1] / q[2] * 48 + 20);
+            if (m.rgba[4 * v + 3] != P3D_VERTEX_SYNTH || row < 8 || row >= 32 || u < 0 || u >= 48)
+                continue;
+            if (fabsf(q[2] - 3.0f) < 1e-4f)
+                left[u]++;
+            else if (fabsf(q[2] - 6.0f) < 1e-4f)
+                right[u]++;
+            else
+                other++;
+        }
+        for (int x = 0; x < 48; x++) {
+            CHECK_INT(left[x], x >= 20 && x <= 25 ? 24 : 0);
+            CHECK_INT(right[x], x >= 24 && x <= 29 ? 24 : 0);
+        }
+        CHECK_INT(other, 0);
+        p3d_mesh_free(&m);
+        free(img.data), free(dep.data);
+    }
+
     /* The square in front of a step in the background (depth 3 left of
      * column 24, 6 right of it): the nearest-context fill behind the square
      * jumps at the step, the new layer tears there (16 rows, more than

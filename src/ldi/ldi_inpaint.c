@@ -13,10 +13,19 @@
  * refinement around the new edges (6.5 step 6); no key nudging (layers are
  * a list, not keys), so a node's depth is its real depth; a path whose far
  * (or near) side has no pixel in the mask does not stop the tearing along
- * the later paths (the reference's loop breaks there). */
+ * the later paths (the reference's loop breaks there). Deliberate change:
+ * where the synthesis regions of several edges overlap, a pixel gets a node
+ * only from the edges whose region reaches it within a third of the
+ * synthesis thickness (OVERLAP_SHARE) of the nearest one's ring. In the
+ * reference every overlapping region adds its layer, and a fill far from
+ * its own edge (e.g. the inside of a cone continued behind the cone's front
+ * for 70 rings) then stands in front of the fill of the edge next to it
+ * (the background behind the cone's outline), which a camera move reveals
+ * (measured, docs/EVAL.md step 9). */
 #include "ldi/ldi_inpaint.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +37,15 @@
 #define FRONT_PUSH 0.01f
 #define LAYER_PUSH 0.001f
 #define MAX_TOUCHING 64
+#define OVERLAP_SHARE 3 /* a node from rings up to mask_rings / 3 beyond the nearest edge's */
+#define NO_RING INT16_MAX
 
 typedef struct edge_job {
     int e, x0, y0, occlusion, status;
     char msg[512];
     uint8_t *label;   /* crop copy of the region labels */
     int32_t *node;    /* crop copy of the region nodes */
+    int16_t *ring;    /* crop copy of the region rings */
     void *mem;
     p3d_inpaint_job job;
 } edge_job;
@@ -146,9 +158,10 @@ static int build_job(p3d_ctx *ctx, const ldi *l, const ldi_edges *edges, const u
     int w = x1 - x0 + 1, h = y1 - y0 + 1;
     size_t n = (size_t)w * h;
     /* per pixel: label, context, mask, edge, edge_out (5) + rgb, rgb_out (6)
-     * + depth, depth_out (8) + node (4); for the paths: npath, fpath (8),
-     * end depth, front depth (8), far direction, own edge, erode, hole (4) */
-    uint8_t *mem = calloc(n, 43);
+     * + depth, depth_out (8) + node (4) + ring (2); for the paths: npath,
+     * fpath (8), end depth, front depth (8), far direction, own edge,
+     * erode, hole (4) */
+    uint8_t *mem = calloc(n, 45);
     if (!mem)
         return p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory for a %dx%d crop", w, h);
     j->mem = mem;
@@ -158,7 +171,8 @@ static int build_job(p3d_ctx *ctx, const ldi *l, const ldi_edges *edges, const u
     float *end_depth = depth_out + n, *front = end_depth + n;
     j->node = (int32_t *)(front + n);
     int32_t *npath = j->node + n, *fpath = npath + n;
-    j->label = (uint8_t *)(fpath + n);
+    j->ring = (int16_t *)(fpath + n);
+    j->label = (uint8_t *)(j->ring + n);
     uint8_t *context = j->label + n, *mask = context + n, *edge = mask + n, *edge_out = edge + n;
     uint8_t *rgb = edge_out + n, *rgb_out = rgb + 3 * n;
     int8_t *far_dir = (int8_t *)(rgb_out + 3 * n);
@@ -173,6 +187,7 @@ static int build_job(p3d_ctx *ctx, const ldi *l, const ldi_edges *edges, const u
             int pix = (y + y0) * l->cw + x + x0;
             int lab = ws->label[pix];
             j->label[i] = (uint8_t)lab;
+            j->ring[i] = ws->ring[pix];
             j->node[i] = lab == REGION_NONE ? -1 : ws->node[pix];
             mask[i] = lab == REGION_MASK || lab == REGION_ERODE;
             erode[i] = band_known && lab == REGION_ERODE;
@@ -260,6 +275,8 @@ typedef struct merge_state {
     long nupdates, cap;
     int32_t *made;    /* scratch: new node per crop pixel */
     size_t made_cap;
+    const int16_t *nearest; /* per canvas pixel: the smallest ring of any edge's synthesis region */
+    int margin;             /* nodes from rings up to this far beyond it */
 } merge_state;
 
 static int merge_job(p3d_ctx *ctx, ldi *l, const edge_job *j, int iter, double threshold,
@@ -291,7 +308,7 @@ static int merge_job(p3d_ctx *ctx, ldi *l, const edge_job *j, int iter, double t
         }
         if (dbg && j->label[i] != REGION_NONE && j->label[i] <= REGION_ERODE)
             dbg->labels[pix] = j->label[i];
-        if (j->label[i] != REGION_MASK)
+        if (j->label[i] != REGION_MASK || j->ring[i] > ms->nearest[pix] + ms->margin)
             continue;
         float d = new_depth(l, pix, job->depth_out[i], iter);
         long id = ldi_add_node(ctx, l, pix, d, job->rgb_out + 3 * i, flags, iter + 1);
@@ -348,6 +365,45 @@ static int merge_job(p3d_ctx *ctx, ldi *l, const edge_job *j, int iter, double t
     return P3D_OK;
 }
 
+/* nearest[pix] = the smallest ring at which the synthesis region of an edge
+ * of todo reaches pix (NO_RING: none). The regions do not depend on the
+ * merges (nodes of later iterations are invisible to them), so they are the
+ * jobs' own. Per-thread maps, then their minimum. */
+static int nearest_rings(p3d_ctx *ctx, const ldi *l, const ldi_edges *edges, const int *todo,
+                         int ntodo, const region_params *p, region_ws *ws, int threads,
+                         int16_t **out)
+{
+    size_t n = (size_t)l->cw * l->ch;
+    int16_t *maps = malloc(sizeof(int16_t) * n * threads);
+    *out = maps;
+    if (!maps)
+        return p3d_fail(ctx, P3D_E_NOMEM, "inpaint: out of memory for the region rings");
+    for (size_t i = 0; i < n * threads; i++)
+        maps[i] = NO_RING;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (int k = 0; k < ntodo; k++) {
+        int t = 0;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+#endif
+        region_ws *w = &ws[t];
+        int16_t *map = maps + n * t;
+        region_build(l, edges, todo[k], p, w);
+        if (w->nmask == 0 || w->ncontext == 0)
+            continue;
+        for (long i = 0; i < w->ntouched; i++) {
+            int pix = w->touched[i];
+            if (w->label[pix] == REGION_MASK && w->ring[pix] < map[pix])
+                map[pix] = w->ring[pix];
+        }
+    }
+    for (int t = 1; t < threads; t++)
+        for (size_t i = 0; i < n; i++)
+            if (maps[n * t + i] < maps[i])
+                maps[i] = maps[n * t + i];
+    return P3D_OK;
+}
+
 int ldi_inpaint_iteration(p3d_ctx *ctx, ldi *l, const ldi_edges *edges, const uint8_t *cls,
                           const region_params *p, const ldi_path_params *pp, double threshold,
                           int gray, const p3d_inpaint_backend *backend, ldi_inpaint_debug *dbg,
@@ -376,6 +432,11 @@ int ldi_inpaint_iteration(p3d_ctx *ctx, ldi *l, const ldi_edges *edges, const ui
     for (int e = 0; !rc && e < edges->count; e++)
         if (cls[edges->nodes[edges->start[e]]] == LDI_CLASS_FG)
             todo[ntodo++] = e;
+    int16_t *nearest = NULL;
+    if (!rc)
+        rc = nearest_rings(ctx, l, edges, todo, ntodo, p, ws, threads, &nearest);
+    ms.nearest = nearest;
+    ms.margin = p->mask_rings / OVERLAP_SHARE;
     for (int b0 = 0; !rc && b0 < ntodo; b0 += batch) {
         int nb = ntodo - b0 < batch ? ntodo - b0 : batch;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
@@ -413,6 +474,6 @@ int ldi_inpaint_iteration(p3d_ctx *ctx, ldi *l, const ldi_edges *edges, const ui
         memcpy(l->rgb + 3 * (long)ms.updates[u].node, ms.updates[u].rgb, 3);
     for (int t = 0; ws && t < threads; t++)
         region_ws_free(&ws[t]);
-    free(ws), free(jobs), free(todo), free(ms.updates), free(ms.made);
+    free(ws), free(jobs), free(todo), free(ms.updates), free(ms.made), free(nearest);
     return rc;
 }

@@ -29,8 +29,10 @@ typedef struct ldi_path_params {
 
 /* For every edge with cls FG: regions (regions.h), a crop job for the
  * backend (context, mask = synthesis region plus eroded band, continued
- * context edges, depth, colour), then the merge: every synthesis pixel gets
- * a new node behind all earlier layers (at least 0.01 behind the front,
+ * context edges, depth, colour), then the merge: every synthesis pixel whose
+ * ring is at most mask_rings / 3 beyond the smallest ring at which any
+ * edge's synthesis region of this iteration reaches it gets a new node
+ * behind all earlier layers (at least 0.01 behind the front,
  * 0.001 behind others), linked to its 4-neighbours in the same synthesis
  * region and to the context nodes next to it unless their disparities differ
  * by more than threshold; such tears along the backend's synthesised edges

@@ -198,7 +198,7 @@ static void grow_mask(const ldi *l, const region_params *p, int i, region_ws *ws
                 add(ws, in, pix, REGION_INTERSECT, n, 0);
                 continue;
             }
-            add(ws, m, pix, i < p->mask_rings ? REGION_MASK : REGION_OCCUPIED, n, 0);
+            add(ws, m, pix, i < p->mask_rings ? REGION_MASK : REGION_OCCUPIED, n, i + 1);
             if (p->iter == 0 && ldi_degree(l, n) < 4)
                 untouchables_of(ws, u, l, n, p->iter);
         }

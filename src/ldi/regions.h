@@ -26,7 +26,7 @@ typedef struct region_params {
 typedef struct region_ws {
     int cw, ch;
     uint8_t *label;  /* REGION_* per canvas pixel */
-    int16_t *ring;   /* BFS ring of context pixels */
+    int16_t *ring;   /* BFS ring of context and mask pixels (0: the edge's own nodes) */
     int32_t *node;   /* node occupying the pixel in the region (mask or context) */
     int32_t *touched;
     long ntouched;
