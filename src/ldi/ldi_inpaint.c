@@ -365,6 +365,19 @@ static int merge_job(p3d_ctx *ctx, ldi *l, const edge_job *j, int iter, double t
     return P3D_OK;
 }
 
+/* The regions of edge e built in the calling thread's workspace; NULL where
+ * the edge has nothing to inpaint (no mask or no context). */
+static region_ws *thread_regions(const ldi *l, const ldi_edges *edges, int e,
+                                 const region_params *p, region_ws *ws)
+{
+    int t = 0;
+#ifdef _OPENMP
+    t = omp_get_thread_num();
+#endif
+    region_build(l, edges, e, p, &ws[t]);
+    return ws[t].nmask && ws[t].ncontext ? &ws[t] : NULL;
+}
+
 /* nearest[pix] = the smallest ring at which the synthesis region of an edge
  * of todo reaches pix (NO_RING: none). The regions do not depend on the
  * merges (nodes of later iterations are invisible to them), so they are the
@@ -382,15 +395,10 @@ static int nearest_rings(p3d_ctx *ctx, const ldi *l, const ldi_edges *edges, con
         maps[i] = NO_RING;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (int k = 0; k < ntodo; k++) {
-        int t = 0;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-#endif
-        region_ws *w = &ws[t];
-        int16_t *map = maps + n * t;
-        region_build(l, edges, todo[k], p, w);
-        if (w->nmask == 0 || w->ncontext == 0)
+        region_ws *w = thread_regions(l, edges, todo[k], p, ws);
+        if (!w)
             continue;
+        int16_t *map = maps + n * (size_t)(w - ws);
         for (long i = 0; i < w->ntouched; i++) {
             int pix = w->touched[i];
             if (w->label[pix] == REGION_MASK && w->ring[pix] < map[pix])
@@ -441,19 +449,15 @@ int ldi_inpaint_iteration(p3d_ctx *ctx, ldi *l, const ldi_edges *edges, const ui
         int nb = ntodo - b0 < batch ? ntodo - b0 : batch;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
         for (int k = 0; k < nb; k++) {
-            int t = 0;
-#ifdef _OPENMP
-            t = omp_get_thread_num();
-#endif
             edge_job *j = &jobs[k];
             j->e = todo[b0 + k];
-            region_build(l, edges, j->e, p, &ws[t]);
-            if (ws[t].nmask == 0 || ws[t].ncontext == 0)
+            region_ws *w = thread_regions(l, edges, j->e, p, ws);
+            if (!w)
                 continue;
             p3d_ctx local;
             p3d_ctx_init(&local);
             local.max_pixels = ctx->max_pixels;
-            j->status = build_job(&local, l, edges, cls, p, pp, gray, backend->band_known, &ws[t], j);
+            j->status = build_job(&local, l, edges, cls, p, pp, gray, backend->band_known, w, j);
             if (!j->status)
                 j->status = run_job(&local, backend, j, p->iter);
             if (j->status)
