@@ -177,7 +177,7 @@ static void draw_band(const face_set *sets, int nsets, int portable, raster_canv
         cv = &band;
     }
     if (canvas->ring_used) {
-        band.rgbx = canvas->ring + (size_t)((y0 - canvas->ring_y0) / BAND_ROWS & 1) * BAND_ROWS * canvas->size;
+        band.rgbx = raster_ring_row(canvas, y0); /* y0 starts a band: its slot's first row */
         band.crow0 = y0;
         cv = &band;
     }

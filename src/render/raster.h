@@ -118,14 +118,19 @@ int raster_draw_rows(p3d_ctx *ctx, const p3d_mesh *mesh, const raster_lod *lod, 
                      double fov, const raster_rect *view, raster_canvas *canvas, raster_rows_fn done,
                      void *user);
 
+/* Row y of the canvas's colours in the ring of band_colour: its band (counted
+ * from ring_y0) in slot band & 1. */
+static inline uint32_t *raster_ring_row(const raster_canvas *cv, int y)
+{
+    int k = y - cv->ring_y0, band = k / RASTER_BAND_ROWS;
+    return cv->ring + ((size_t)(band & 1) * RASTER_BAND_ROWS + k % RASTER_BAND_ROWS) * cv->size;
+}
+
 /* Row y of the canvas's colours: in rgbx, or where band_colour puts it (then
  * only the rows of the band just drawn and the one before it are there). */
 static inline const uint32_t *raster_canvas_row(const raster_canvas *cv, int y)
 {
-    if (!cv->ring_used)
-        return cv->rgbx + (size_t)y * cv->size;
-    int k = y - cv->ring_y0, band = k / RASTER_BAND_ROWS;
-    return cv->ring + ((size_t)(band & 1) * RASTER_BAND_ROWS + k % RASTER_BAND_ROWS) * cv->size;
+    return cv->ring_used ? raster_ring_row(cv, y) : cv->rgbx + (size_t)y * cv->size;
 }
 
 /* Canvas coordinate (pixel centres at integer + 0.5) of mesh point p. */
